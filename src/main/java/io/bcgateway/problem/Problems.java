@@ -1,0 +1,52 @@
+package io.bcgateway.problem;
+
+import io.bcgateway.token.TokenException;
+
+/** The catalogue of the gateway's own errors: one place that decides each status and type. */
+public final class Problems {
+
+    private Problems() {
+    }
+
+    public static Problem unknownConnection(String connection) {
+        return Problem.of(404, "unknown-connection", "Unknown connection",
+                "No Business Central connection named '" + connection + "' is configured.")
+                .with("connection", connection);
+    }
+
+    public static Problem badRequest(String connection, String detail) {
+        return Problem.of(400, "bad-request", "Bad request", detail).with("connection", connection);
+    }
+
+    /**
+     * A token could not be obtained. Entra ID refusing the credentials is a 502 (the gateway's upstream
+     * identity provider said no; retrying will not help until the configuration is fixed); Entra ID being
+     * unreachable or throttling is a 503 (try again later).
+     */
+    public static Problem token(String connection, TokenException e) {
+        boolean rejected = e.kind() == TokenException.Kind.REJECTED;
+        Problem p = rejected
+                ? Problem.of(502, "token-rejected", "Entra ID rejected the connection's credentials",
+                        "Connection '" + connection + "': " + e.getMessage())
+                : Problem.of(503, "token-unavailable", "Entra ID is unavailable",
+                        "Connection '" + connection + "': " + e.getMessage());
+        p.with("connection", connection)
+                .with("aadstsCode", e.aadstsCode().orElse(null))
+                .with("entraError", e.entraError().orElse(null));
+        if (!rejected) {
+            p.retryAfter(5);
+        }
+        return p;
+    }
+
+    public static Problem upstreamUnreachable(String connection, String detail) {
+        return Problem.of(502, "bc-unreachable", "Business Central is unreachable",
+                "Connection '" + connection + "': " + detail).with("connection", connection);
+    }
+
+    public static Problem upstreamTimeout(String connection) {
+        return Problem.of(504, "bc-timeout", "Business Central did not answer in time",
+                "Connection '" + connection + "': no response within the configured read timeout.")
+                .with("connection", connection);
+    }
+}

@@ -1,0 +1,77 @@
+package io.bcgateway.proxy;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.vertx.core.MultiMap;
+
+/**
+ * Decides which headers cross the gateway, in each direction. Pure functions over header maps.
+ *
+ * <p>Never forwarded: hop-by-hop headers (RFC 9110 section 7.6.1) and every header the {@code Connection} header
+ * lists, {@code Host} (the upstream host is the connection's), and the caller's own credentials and forwarding
+ * information ({@code Authorization}, {@code Cookie}, {@code Forwarded}, {@code X-Forwarded-*}): the gateway
+ * authenticates to Business Central itself, and BC has no use for the caller's network details. Headers meant for
+ * the gateway ({@code X-Gateway-*}) stop here too. Everything else, notably {@code If-Match}, {@code Prefer},
+ * {@code Accept}, {@code Accept-Language}, {@code Content-Type}, {@code Data-Access-Intent} and {@code Isolation},
+ * is forwarded as is.
+ */
+public final class HeaderFilter {
+
+    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings");
+
+    private static final Set<String> CALLER_ONLY = Set.of("host", "authorization", "cookie", "expect", "forwarded",
+            "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-prefix", "x-forwarded-port",
+            "x-real-ip");
+
+    /** BC's session cookies belong to the gateway's connection, not to the caller. */
+    private static final Set<String> UPSTREAM_ONLY = Set.of("set-cookie", "set-cookie2");
+
+    private static final String GATEWAY_PREFIX = "x-gateway-";
+
+    private HeaderFilter() {
+    }
+
+    /** Copies the caller's headers that Business Central should see. */
+    public static void copyRequestHeaders(MultiMap from, MultiMap to) {
+        Set<String> listed = connectionListed(from);
+        for (Map.Entry<String, String> h : from) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !CALLER_ONLY.contains(name) && !listed.contains(name)
+                    && !name.startsWith(GATEWAY_PREFIX)) {
+                to.add(h.getKey(), h.getValue());
+            }
+        }
+    }
+
+    /** Copies Business Central's response headers that the caller should see. */
+    public static void copyResponseHeaders(MultiMap from, MultiMap to) {
+        Set<String> listed = connectionListed(from);
+        for (Map.Entry<String, String> h : from) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !UPSTREAM_ONLY.contains(name) && !listed.contains(name)) {
+                to.add(h.getKey(), h.getValue());
+            }
+        }
+    }
+
+    /** The header names listed in {@code Connection}, lower-cased ({@code Connection: close, X-Foo}). */
+    static Set<String> connectionListed(MultiMap headers) {
+        Set<String> names = null;
+        for (String value : headers.getAll("connection")) {
+            for (String token : value.split(",")) {
+                String t = token.strip().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) {
+                    if (names == null) {
+                        names = new HashSet<>();
+                    }
+                    names.add(t);
+                }
+            }
+        }
+        return names == null ? Set.of() : names;
+    }
+}

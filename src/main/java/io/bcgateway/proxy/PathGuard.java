@@ -1,0 +1,55 @@
+package io.bcgateway.proxy;
+
+import java.util.Locale;
+
+/**
+ * Refuses caller paths that could leave the connection's API prefix or be read differently by another server:
+ * dot segments (plain or percent-encoded), encoded slashes and backslashes, backslashes, and control characters.
+ * The query string is forwarded unchanged, but must not carry control characters either.
+ */
+public final class PathGuard {
+
+    private PathGuard() {
+    }
+
+    /** Why {@code rest} (the raw path after the connection) is refused, or null when it may be forwarded. */
+    public static String rejectPath(String rest) {
+        if (rest.isEmpty()) {
+            return "the path must name a Business Central resource after the connection, e.g. api/v2.0/companies";
+        }
+        for (int i = 0; i < rest.length(); i++) {
+            char c = rest.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\') {
+                return "the path contains a control character or a backslash";
+            }
+        }
+        String lower = rest.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
+            return "the path contains an encoded slash, backslash or NUL";
+        }
+        for (String segment : lower.split("/", -1)) {
+            String decodedDots = segment.replace("%2e", ".");
+            if (decodedDots.equals(".") || decodedDots.equals("..")) {
+                return "the path contains a '.' or '..' segment";
+            }
+        }
+        if (rest.startsWith("/")) {
+            return "the path contains an empty segment";
+        }
+        return null;
+    }
+
+    /** Why {@code rawQuery} is refused, or null. */
+    public static String rejectQuery(String rawQuery) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (int i = 0; i < rawQuery.length(); i++) {
+            char c = rawQuery.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return "the query string contains a control character";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,82 @@
+package io.bcgateway.proxy;
+
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.bcgateway.config.GatewayConfig;
+import io.bcgateway.connection.Connection;
+import io.bcgateway.connection.Connections;
+import io.bcgateway.problem.Problem;
+import io.bcgateway.problem.Problems;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code ANY /bc/{connection}/{rest}}: the authenticated pass-through. Registered directly on the Vert.x router
+ * (not as a JAX-RS resource) so that bodies stream both ways without being buffered or re-encoded.
+ */
+@ApplicationScoped
+public class ProxyRoute {
+
+    static final String PREFIX = "/bc/";
+
+    /** The methods Business Central's APIs use; anything else is refused before a token is spent on it. */
+    private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+            HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+
+    private final Connections connections;
+    private final int replayableBodyLimit;
+    private final long readTimeoutMillis;
+
+    @Inject
+    public ProxyRoute(Connections connections, GatewayConfig config) {
+        this.connections = connections;
+        this.replayableBodyLimit = config.upstream().replayableBodyLimit();
+        this.readTimeoutMillis = config.upstream().readTimeout().toMillis();
+    }
+
+    void register(@Observes Router router) {
+        router.route(PREFIX + "*").handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        request.pause();
+        String path = request.path();
+        int nameEnd = path.indexOf('/', PREFIX.length());
+        String name = nameEnd < 0 ? path.substring(PREFIX.length()) : path.substring(PREFIX.length(), nameEnd);
+        String rest = nameEnd < 0 ? "" : path.substring(nameEnd + 1);
+        Connection connection = connections.find(name).orElse(null);
+        if (connection == null) {
+            answer(request, Problems.unknownConnection(name));
+            return;
+        }
+        if (!METHODS.contains(request.method())) {
+            answer(request, Problem.of(405, "method-not-allowed", "Method not allowed",
+                    "Business Central's APIs do not use " + request.method().name() + ".")
+                    .with("connection", connection.name()));
+            return;
+        }
+        String refused = PathGuard.rejectPath(rest);
+        if (refused == null) {
+            refused = PathGuard.rejectQuery(request.query());
+        }
+        if (refused != null) {
+            answer(request, Problems.badRequest(connection.name(), refused));
+            return;
+        }
+        String upstreamUri = connection.endpoint().upstreamUri(rest, request.query());
+        RequestBody body = RequestBody.of(request, replayableBodyLimit);
+        new ProxyExchange(request, connection, upstreamUri, body, readTimeoutMillis).start();
+    }
+
+    private static void answer(HttpServerRequest request, Problem problem) {
+        request.resume();
+        problem.send(request.response());
+    }
+}

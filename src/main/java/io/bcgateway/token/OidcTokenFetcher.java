@@ -1,0 +1,88 @@
+package io.bcgateway.token;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.quarkus.oidc.client.OidcClient;
+import io.quarkus.oidc.client.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+/**
+ * Requests client-credentials tokens through a quarkus-oidc-client {@link OidcClient} and turns its failures
+ * into {@link TokenException}s that name Entra ID's error code but nothing else from its answer.
+ */
+public final class OidcTokenFetcher implements TokenFetcher {
+
+    /** quarkus-oidc-client reports a refused grant as "... status: 401, error message: {body}". */
+    private static final Pattern STATUS = Pattern.compile("status: (\\d{3})");
+    private static final Pattern AADSTS = Pattern.compile("AADSTS(\\d{4,9})");
+    private static final Pattern OAUTH_ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([a-z_]{1,64})\"");
+    /** Used when Entra ID states no lifetime at all; real tokens live 60 to 90 minutes. */
+    private static final Duration FALLBACK_LIFETIME = Duration.ofMinutes(5);
+
+    private final OidcClient client;
+    private final Duration timeout;
+
+    public OidcTokenFetcher(OidcClient client, Duration timeout) {
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Future<Fetched> fetch() {
+        Promise<Fetched> promise = Promise.promise();
+        client.getTokens()
+                .ifNoItem().after(timeout).fail()
+                .subscribe().with(
+                        tokens -> promise.complete(new Fetched(tokens.getAccessToken(), lifetimeOf(tokens))),
+                        failure -> promise.fail(classify(failure)));
+        return promise.future();
+    }
+
+    private static Duration lifetimeOf(Tokens tokens) {
+        Long expiresAt = tokens.getAccessTokenExpiresAt();
+        if (expiresAt == null) {
+            return FALLBACK_LIFETIME;
+        }
+        long seconds = expiresAt - System.currentTimeMillis() / 1000;
+        return Duration.ofSeconds(Math.max(seconds, 1));
+    }
+
+    /**
+     * Maps a failure of the OIDC client. The client's message may embed Entra ID's whole answer; only the status,
+     * the OAuth error and the AADSTS number are kept, and a request that never got an answer counts as
+     * unavailable.
+     */
+    static TokenException classify(Throwable failure) {
+        String message = messageChain(failure);
+        Matcher status = STATUS.matcher(message);
+        if (!status.find()) {
+            boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
+            return new TokenException(TokenException.Kind.UNAVAILABLE, 0, null, null,
+                    timedOut ? "token endpoint did not answer in time" : "token endpoint is unreachable");
+        }
+        int code = Integer.parseInt(status.group(1));
+        Matcher aadsts = AADSTS.matcher(message);
+        String aadstsCode = aadsts.find() ? "AADSTS" + aadsts.group(1) : null;
+        Matcher oauth = OAUTH_ERROR.matcher(message);
+        String error = oauth.find() ? oauth.group(1) : null;
+        TokenException.Kind kind = code == 429 || code >= 500 ? TokenException.Kind.UNAVAILABLE
+                : TokenException.Kind.REJECTED;
+        String detail = "token endpoint answered HTTP " + code
+                + (error != null ? " " + error : "")
+                + (aadstsCode != null ? " (" + aadstsCode + ")" : "");
+        return new TokenException(kind, code, aadstsCode, error, detail);
+    }
+
+    private static String messageChain(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null && sb.length() < 16_384; c = c.getCause()) {
+            if (c.getMessage() != null) {
+                sb.append(c.getMessage()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package io.bcgateway.token;
+
+import java.util.Optional;
+
+/**
+ * A token could not be obtained. The message is safe to show to a caller: it carries Entra ID's error code and
+ * AADSTS number, never a secret, an assertion or Entra's full response.
+ */
+public final class TokenException extends RuntimeException {
+
+    /** Why no token could be had. */
+    public enum Kind {
+        /** Entra ID answered and refused (wrong or expired secret, unknown app or tenant, bad scope). */
+        REJECTED,
+        /** Entra ID could not be reached, timed out, failed, or throttled the gateway. */
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+    private final int entraStatus;
+    private final String aadstsCode;
+    private final String entraError;
+
+    public TokenException(Kind kind, int entraStatus, String aadstsCode, String entraError, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.entraStatus = entraStatus;
+        this.aadstsCode = aadstsCode;
+        this.entraError = entraError;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Entra's HTTP status, or 0 when no answer came. */
+    public int entraStatus() {
+        return entraStatus;
+    }
+
+    /** For example {@code AADSTS7000215}. */
+    public Optional<String> aadstsCode() {
+        return Optional.ofNullable(aadstsCode);
+    }
+
+    /** Entra's OAuth error, for example {@code invalid_client}. */
+    public Optional<String> entraError() {
+        return Optional.ofNullable(entraError);
+    }
+}
