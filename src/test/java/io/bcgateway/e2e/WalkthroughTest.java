@@ -1,0 +1,124 @@
+package io.bcgateway.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.bcgateway.testing.Gateway;
+import io.bcgateway.testing.SimulatorProcess;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+/** Microsoft's S2S walkthrough, through the gateway, with no token handling by the caller. */
+@QuarkusTest
+@WithTestResource(SimulatorProcess.class)
+class WalkthroughTest {
+
+    private static final String API = "/bc/sim/api/v2.0";
+
+    private static String firstCompanyId() {
+        return given().get(API + "/companies").then().statusCode(200)
+                .body("value[0].name", equalTo("CRONUS USA, Inc."))
+                .extract().path("value[0].id");
+    }
+
+    @Test
+    void createFindRenameAndDeleteACustomer() {
+        String company = firstCompanyId();
+        String customers = API + "/companies(" + company + ")/customers";
+
+        Response created = given().contentType("application/json")
+                .body("{\"displayName\":\"Gateway Walkthrough Ltd.\",\"type\":\"Company\",\"city\":\"Atlanta\"}")
+                .post(customers);
+        created.then().statusCode(201).body("displayName", equalTo("Gateway Walkthrough Ltd."));
+        String id = created.path("id");
+        String etag = created.path("'@odata.etag'");
+        assertNotNull(etag);
+
+        given().queryParam("$filter", "displayName eq 'Gateway Walkthrough Ltd.'").get(customers)
+                .then().statusCode(200).body("value", hasSize(1)).body("value[0].id", equalTo(id));
+
+        Response renamed = given().contentType("application/json").header("If-Match", etag)
+                .body("{\"displayName\":\"Gateway Walkthrough Renamed\"}")
+                .patch(customers + "(" + id + ")");
+        renamed.then().statusCode(200).body("displayName", equalTo("Gateway Walkthrough Renamed"))
+                .body("'@odata.etag'", not(equalTo(etag)));
+
+        // BC's own errors pass through unchanged: a stale ETag is BC's 409, not a gateway problem.
+        given().contentType("application/json").header("If-Match", etag).body("{\"displayName\":\"Stale\"}")
+                .patch(customers + "(" + id + ")")
+                .then().statusCode(409).contentType(startsWith("application/json"))
+                .body("error.code", equalTo("Request_EntityChanged"));
+
+        given().header("If-Match", (String) renamed.path("'@odata.etag'")).delete(customers + "(" + id + ")")
+                .then().statusCode(204);
+        given().get(customers + "(" + id + ")").then().statusCode(404).body("error.code", not(equalTo(null)));
+    }
+
+    @Test
+    void pagesThroughTheGatewayByFollowingRewrittenNextLinks() {
+        String first = Gateway.url(API + "/companies(" + firstCompanyId() + ")/customers?$select=id,displayName");
+        Set<String> ids = new HashSet<>();
+        int pages = 0;
+        String next = first;
+        while (next != null && pages < 50) {
+            JsonPath page = given().header("Prefer", "odata.maxpagesize=10").get(next)
+                    .then().statusCode(200).extract().jsonPath();
+            ids.addAll(page.getList("value.id"));
+            next = page.getString("'@odata.nextLink'");
+            if (next != null) {
+                assertTrue(next.startsWith(Gateway.url("/bc/sim/api/v2.0/")), next);
+            }
+            pages++;
+        }
+        int total = given().get(first).then().statusCode(200).extract().jsonPath().getList("value").size();
+        assertEquals(total, ids.size(), "every customer exactly once");
+        assertTrue(pages >= 3, "the demo data spans several pages of 10");
+    }
+
+    @Test
+    void nextLinksHonourTheReverseProxyInFront() {
+        String link = given().header("Prefer", "odata.maxpagesize=2")
+                .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "erp-gw.contoso.com")
+                .header("X-Forwarded-Prefix", "/bc-gateway/")
+                .get(API + "/companies(" + firstCompanyId() + ")/customers")
+                .then().statusCode(200).extract().path("'@odata.nextLink'");
+        assertTrue(link.startsWith("https://erp-gw.contoso.com/bc-gateway/bc/sim/api/v2.0/companies("), link);
+    }
+
+    @Test
+    void unknownConnectionIsA404Problem() {
+        given().get("/bc/nowhere/api/v2.0/companies").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:bc-gateway:problem:unknown-connection"))
+                .body("status", equalTo(404)).body("connection", equalTo("nowhere"))
+                .body("detail", not(equalTo(null)));
+    }
+
+    @Test
+    void pathsThatCouldEscapeTheEnvironmentAreRefused() {
+        for (String path : new String[] { API + "/%2e%2e/%2e%2e/sandbox/api/v2.0/companies",
+                API + "/companies%2F..%2Fx", API + "/companies%5c", "/bc/sim/", "/bc/sim//v2.0/x" }) {
+            given().urlEncodingEnabled(false).get(path).then().statusCode(400)
+                    .contentType("application/problem+json").body("connection", equalTo("sim"));
+        }
+    }
+
+    @Test
+    void methodsBusinessCentralDoesNotUseAreRefused() {
+        given().request("TRACE", API + "/companies").then().statusCode(405)
+                .contentType("application/problem+json");
+    }
+}

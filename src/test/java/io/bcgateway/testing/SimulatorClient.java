@@ -1,0 +1,89 @@
+package io.bcgateway.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.vertx.core.json.JsonObject;
+
+/** Drives the simulator's control API ({@code /_sim/...}) over real HTTP, as a separate process would be. */
+public final class SimulatorClient {
+
+    public static final String TENANT = "3f6b2a10-8c4e-4f1a-9d2b-5e7c1a0b9d42";
+    public static final String DEMO_CLIENT_ID = "6a1e5c3b-2f47-4d8e-b1a9-0c3d5e7f9a21";
+    public static final String DEMO_SECRET = "demo-only-secret-not-a-real-credential";
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public SimulatorClient(String base) {
+        this.base = base;
+    }
+
+    /** For example {@code http://127.0.0.1:41234}. */
+    public String baseUrl() {
+        return base;
+    }
+
+    public String tokenUrl() {
+        return base + "/" + TENANT + "/oauth2/v2.0/token";
+    }
+
+    public JsonObject stats() {
+        return call("GET", "/_sim/stats", null);
+    }
+
+    /** Token requests the simulator has answered for this client id (successful or not). */
+    public int tokenRequests(String clientId) {
+        JsonObject byClient = stats().getJsonObject("tokenRequestsByClient");
+        return byClient == null ? 0 : byClient.getInteger(clientId, 0);
+    }
+
+    public void registerApp(String clientId, String secret) {
+        call("POST", "/_sim/apps", new JsonObject().put("tenantId", TENANT).put("clientId", clientId)
+                .put("clientSecret", secret).put("roles", new io.vertx.core.json.JsonArray()
+                        .add("API.ReadWrite.All").add("Automation.ReadWrite.All")));
+    }
+
+    public void revokeIssuedTokens() {
+        call("POST", "/_sim/tokens/revoke", new JsonObject());
+    }
+
+    public void rejectAllTokens(boolean enabled) {
+        call("PUT", "/_sim/tokens/reject-all", new JsonObject().put("enabled", enabled));
+    }
+
+    public void updateSettings(JsonObject partial) {
+        call("PUT", "/_sim/settings", partial);
+    }
+
+    public void advanceClock(Duration d) {
+        call("POST", "/_sim/clock/advance", new JsonObject().put("seconds", d.toSeconds()));
+    }
+
+    public JsonObject call(String method, String path, JsonObject body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+            }
+            String text = r.body();
+            return text == null || text.isBlank() || !text.strip().startsWith("{") ? new JsonObject()
+                    : new JsonObject(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

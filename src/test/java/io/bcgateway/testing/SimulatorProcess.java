@@ -1,0 +1,186 @@
+package io.bcgateway.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Starts the BC + Entra ID simulator as a separate process on a random loopback port, so that every test call
+ * crosses real HTTP hops (caller → gateway → simulator), and points the gateway's connections at it.
+ *
+ * <p>Connections: {@code sim} (the demo app), one connection per token-counting scenario, each with its own
+ * app registration so counts never mix, and broken ones: {@code badsecret} (Entra refuses), {@code entradown}
+ * (token endpoint refuses connections), {@code bcdown} (BC refuses connections), {@code bcslow} (BC accepts and
+ * never answers).
+ */
+public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
+
+    /** Connections whose app registration is their own; client id = {@code 00000000-...-<name hash>}. */
+    public static final List<String> SCENARIO_CONNECTIONS = List.of("seq", "conc", "expiry", "replay", "revoked",
+            "shortlived", "streaming");
+    public static final String WRONG_SECRET = "wrong-secret-5f1c9e77-never-valid";
+
+    private static final Pattern LISTENING = Pattern.compile("BC simulator listening on (http://\\S+)");
+
+    private Process process;
+    private SimulatorClient client;
+    private ServerSocket silentBc;
+    private final List<Socket> heldSockets = new ArrayList<>();
+
+    /** The client id of a scenario connection's own app registration. */
+    public static String clientIdOf(String connection) {
+        return String.format("00000000-0000-4000-8000-%012x", Math.abs(connection.hashCode()) % 0xffffffffffL);
+    }
+
+    public static String secretOf(String connection) {
+        return "secret-of-" + connection + "-7d0c";
+    }
+
+    @Override
+    public Map<String, String> start() {
+        String base = launch();
+        client = new SimulatorClient(base);
+        SCENARIO_CONNECTIONS.forEach(c -> client.registerApp(clientIdOf(c), secretOf(c)));
+        Map<String, String> config = new HashMap<>();
+        connection(config, "sim", base, client.tokenUrl(), SimulatorClient.DEMO_CLIENT_ID, SimulatorClient.DEMO_SECRET);
+        SCENARIO_CONNECTIONS.forEach(c -> connection(config, c, base, client.tokenUrl(), clientIdOf(c), secretOf(c)));
+        connection(config, "badsecret", base, client.tokenUrl(), SimulatorClient.DEMO_CLIENT_ID, WRONG_SECRET);
+        int closed = closedPort();
+        connection(config, "entradown", base, "http://127.0.0.1:" + closed + "/" + SimulatorClient.TENANT
+                + "/oauth2/v2.0/token", SimulatorClient.DEMO_CLIENT_ID, SimulatorClient.DEMO_SECRET);
+        connection(config, "bcdown", "http://127.0.0.1:" + closed, client.tokenUrl(), SimulatorClient.DEMO_CLIENT_ID,
+                SimulatorClient.DEMO_SECRET);
+        connection(config, "bcslow", "http://127.0.0.1:" + startSilentServer(), client.tokenUrl(),
+                SimulatorClient.DEMO_CLIENT_ID, SimulatorClient.DEMO_SECRET);
+        return config;
+    }
+
+    private static void connection(Map<String, String> config, String name, String base, String tokenUrl,
+            String clientId, String secret) {
+        String p = "gateway.connections." + name + ".";
+        config.put(p + "tenant-id", SimulatorClient.TENANT);
+        config.put(p + "client-id", clientId);
+        config.put(p + "client-secret", secret);
+        config.put(p + "environment", "production");
+        config.put(p + "base-url", base);
+        config.put(p + "token-url", tokenUrl);
+    }
+
+    private String launch() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.bcgateway.simulator.SimulatorMain", "--port", "0", "--host", "127.0.0.1")
+                .redirectErrorStream(true);
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the simulator process", e);
+        }
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> url = new CompletableFuture<>();
+        Thread pump = new Thread(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        url.complete(m.group(1));
+                    }
+                    System.out.println("[simulator] " + line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            url.completeExceptionally(new IllegalStateException("the simulator exited before listening"));
+        }, "simulator-output");
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            return url.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the simulator did not start", e);
+        }
+    }
+
+    /** A loopback port that refuses connections: bound once, then released. */
+    private static int closedPort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A "Business Central" that accepts connections and never says a word, for read time-outs. */
+    private int startSilentServer() {
+        try {
+            silentBc = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread acceptor = new Thread(() -> {
+            while (!silentBc.isClosed()) {
+                try {
+                    Socket s = silentBc.accept();
+                    synchronized (heldSockets) {
+                        heldSockets.add(s);
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "silent-bc");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return silentBc.getLocalPort();
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(client,
+                new TestInjector.AnnotatedAndMatchesType(InjectSimulator.class, SimulatorClient.class));
+    }
+
+    @Override
+    public void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        try {
+            if (silentBc != null) {
+                silentBc.close();
+            }
+            synchronized (heldSockets) {
+                for (Socket s : heldSockets) {
+                    s.close();
+                }
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}
