@@ -1,0 +1,169 @@
+package io.bcgateway.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Unauthenticated JSON control surface under {@code /_sim} for tests and benchmarks: stats, settings,
+ * token revocation and rejection, app registration and the request log.
+ */
+final class ControlApi {
+
+    private static final long MAX_BODY = 1024 * 1024;
+    private static final Set<String> DATA_FIELDS = Set.of("companies", "customersPerCompany", "vendorsPerCompany", "itemsPerCompany", "seed");
+
+    private final BcSimulator sim;
+
+    ControlApi(BcSimulator sim) {
+        this.sim = sim;
+    }
+
+    void mount(Router r) {
+        r.get("/_sim/stats").handler(ctx -> json(ctx, 200, sim.stats().toJson()));
+        r.post("/_sim/stats/reset").handler(ctx -> {
+            sim.stats().reset();
+            json(ctx, 200, sim.stats().toJson());
+        });
+        r.get("/_sim/settings").handler(ctx -> json(ctx, 200, settingsJson()));
+        r.put("/_sim/settings").handler(ctx -> withBody(ctx, this::updateSettings));
+        r.post("/_sim/tokens/revoke").handler(ctx -> {
+            sim.tokens().revokeAllIssued();
+            json(ctx, 200, JsonNodeFactory.instance.objectNode().put("revoked", true));
+        });
+        r.put("/_sim/tokens/reject-all").handler(ctx -> withBody(ctx, body -> {
+            JsonNode enabled = body.get("enabled");
+            if (enabled == null || !enabled.isBoolean()) throw new IllegalArgumentException("Body must be {\"enabled\":true|false}");
+            sim.tokens().rejectAll(enabled.asBoolean());
+            json(ctx, 200, JsonNodeFactory.instance.objectNode().put("enabled", enabled.asBoolean()));
+        }));
+        r.get("/_sim/apps").handler(ctx -> {
+            var arr = JsonNodeFactory.instance.arrayNode();
+            sim.settings().apps().forEach(a -> arr.add(appJson(a)));
+            json(ctx, 200, arr);
+        });
+        r.post("/_sim/apps").handler(ctx -> withBody(ctx, body -> {
+            String tenant = required(body, "tenantId");
+            String client = required(body, "clientId");
+            String secret = required(body, "clientSecret");
+            List<String> roles = new ArrayList<>();
+            if (body.has("roles")) {
+                if (!body.get("roles").isArray()) throw new IllegalArgumentException("roles must be an array of strings");
+                body.get("roles").forEach(n -> roles.add(n.asText()));
+            } else {
+                roles.addAll(SimulatorSettings.DEMO_ROLES);
+            }
+            SimulatorSettings.RegisteredApp app = new SimulatorSettings.RegisteredApp(tenant, client, secret, roles);
+            sim.settings().registerApp(app);
+            json(ctx, 201, appJson(app));
+        }));
+        r.get("/_sim/requests").handler(ctx -> json(ctx, 200, sim.requestLog().toJson()));
+        r.post("/_sim/requests/reset").handler(ctx -> {
+            sim.requestLog().clear();
+            json(ctx, 200, JsonNodeFactory.instance.objectNode().put("cleared", true));
+        });
+        r.post("/_sim/reset").handler(ctx -> {
+            sim.resetAll();
+            json(ctx, 200, settingsJson());
+        });
+    }
+
+    private void updateSettings(ObjectNode body) {
+        SimulatorSettings s = sim.settings();
+        boolean reseed = false;
+        Iterator<Map.Entry<String, JsonNode>> it = body.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> f = it.next();
+            JsonNode v = f.getValue();
+            switch (f.getKey()) {
+                case "tokenLifetimeSeconds" -> s.tokenLifetimeSeconds(intValue(f.getKey(), v));
+                case "companies" -> s.companies(intValue(f.getKey(), v));
+                case "customersPerCompany" -> s.customersPerCompany(intValue(f.getKey(), v));
+                case "vendorsPerCompany" -> s.vendorsPerCompany(intValue(f.getKey(), v));
+                case "itemsPerCompany" -> s.itemsPerCompany(intValue(f.getKey(), v));
+                case "maxPageSize" -> s.maxPageSize(intValue(f.getKey(), v));
+                case "seed" -> {
+                    if (!v.canConvertToLong()) throw new IllegalArgumentException("seed must be an integer");
+                    s.seed(v.asLong());
+                }
+                case "environments" -> {
+                    List<String> envs = new ArrayList<>();
+                    v.forEach(e -> envs.add(e.asText()));
+                    s.environments(envs);
+                }
+                default -> throw new IllegalArgumentException("Unknown setting '" + f.getKey() + "'");
+            }
+            reseed |= DATA_FIELDS.contains(f.getKey());
+        }
+        if (reseed) sim.reseed();
+    }
+
+    private static int intValue(String name, JsonNode v) {
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new IllegalArgumentException(name + " must be an integer");
+        return v.asInt();
+    }
+
+    private static String required(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) throw new IllegalArgumentException(field + " is required");
+        return v.asText();
+    }
+
+    ObjectNode settingsJson() {
+        SimulatorSettings s = sim.settings();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("tokenLifetimeSeconds", s.tokenLifetimeSeconds());
+        n.put("companies", s.companies());
+        n.put("customersPerCompany", s.customersPerCompany());
+        n.put("vendorsPerCompany", s.vendorsPerCompany());
+        n.put("itemsPerCompany", s.itemsPerCompany());
+        n.put("maxPageSize", s.maxPageSize());
+        n.put("seed", s.seed());
+        var envs = n.putArray("environments");
+        s.environments().forEach(envs::add);
+        n.put("rejectAllTokens", sim.tokens().rejectAll());
+        return n;
+    }
+
+    /** App registrations are listed without their secrets. */
+    private static ObjectNode appJson(SimulatorSettings.RegisteredApp a) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("tenantId", a.tenantId());
+        n.put("clientId", a.clientId());
+        var roles = n.putArray("roles");
+        a.roles().forEach(roles::add);
+        return n;
+    }
+
+    private void withBody(RoutingContext ctx, Consumer<ObjectNode> action) {
+        Bodies.read(ctx, MAX_BODY).onComplete(ar -> {
+            try {
+                if (ar.failed()) throw new IllegalArgumentException("Body could not be read");
+                JsonNode body = ar.result().length() == 0 ? JsonNodeFactory.instance.objectNode() : JsonBuffers.read(ar.result());
+                if (!(body instanceof ObjectNode o)) throw new IllegalArgumentException("Body must be a JSON object");
+                action.accept(o);
+                if (!ctx.response().ended()) json(ctx, 200, settingsJson());
+            } catch (IllegalArgumentException | IOException e) {
+                json(ctx, 400, JsonNodeFactory.instance.objectNode().put("error", e.getMessage()));
+            }
+        });
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonNode body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(JsonBuffers.of(body));
+    }
+
+    static Handler<RoutingContext> notFound() {
+        return ctx -> json(ctx, 404, JsonNodeFactory.instance.objectNode().put("error", "No such control endpoint"));
+    }
+}

@@ -1,0 +1,192 @@
+package io.bcgateway.simulator;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code POST /{tenantId}/oauth2/v2.0/token}: the Entra ID client-credentials grant.
+ * Accepts the secret in the form ({@code client_secret_post}) or in an HTTP Basic header
+ * ({@code client_secret_basic}, quarkus-oidc-client's default). Errors follow bc-facts "Token endpoint".
+ * The client secret is never echoed, logged or stored in the request log.
+ */
+final class EntraTokenEndpoint implements Handler<RoutingContext> {
+
+    static final String BC_DEFAULT_SCOPE = TokenService.BC_AUDIENCE + "/.default";
+    private static final int MAX_FORM_BYTES = 64 * 1024;
+    private static final DateTimeFormatter ENTRA_TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private final SimulatorSettings settings;
+    private final TokenService tokens;
+    private final SimulatorStats stats;
+    private final RequestLog log;
+    private final Clock clock;
+
+    EntraTokenEndpoint(SimulatorSettings settings, TokenService tokens, SimulatorStats stats, RequestLog log, Clock clock) {
+        this.settings = settings;
+        this.tokens = tokens;
+        this.stats = stats;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String tenant = ctx.pathParam("tenant");
+        Bodies.read(ctx, MAX_FORM_BYTES).onComplete(ar -> {
+            if (ar.failed()) {
+                reply(ctx, null, error(ctx, 400, "invalid_request", 900144, "The request body is too large or could not be read."));
+                return;
+            }
+            Map<String, String> form = parseForm(ar.result());
+            Credentials cred = credentials(ctx, form);
+            reply(ctx, cred.clientId, decide(ctx, tenant, form, cred));
+        });
+    }
+
+    private Reply decide(RoutingContext ctx, String tenant, Map<String, String> form, Credentials cred) {
+        if (!settings.knowsTenant(tenant)) {
+            return error(ctx, 400, "invalid_request", 90002, "Tenant '" + tenant + "' not found. Check to make sure you have the correct "
+                    + "tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if "
+                    + "there are no active subscriptions for the tenant.");
+        }
+        String grant = form.get("grant_type");
+        if (!"client_credentials".equals(grant)) {
+            // The simulator only implements the client-credentials flow the gateway uses.
+            return error(ctx, 400, "unsupported_grant_type", 70003, grant == null
+                    ? "The app requested an unsupported grant type ''."
+                    : "The app requested an unsupported grant type '" + grant + "'.");
+        }
+        if (cred.clientId == null || cred.clientId.isEmpty()) {
+            return error(ctx, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+        }
+        Optional<SimulatorSettings.RegisteredApp> app = settings.app(tenant, cred.clientId);
+        if (app.isEmpty()) {
+            return error(ctx, 400, "unauthorized_client", 700016, "Application with identifier '" + cred.clientId
+                    + "' was not found in the directory '" + tenant + "'. This can happen if the application has not been installed "
+                    + "by the administrator of the tenant or consented to by any user in the tenant. You may have sent your "
+                    + "authentication request to the wrong tenant.");
+        }
+        if (cred.clientSecret == null || cred.clientSecret.isEmpty()) {
+            return error(ctx, 401, "invalid_client", 7000218,
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+        }
+        if (!constantTimeEquals(cred.clientSecret, app.get().clientSecret())) {
+            return error(ctx, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the "
+                    + "request is the client secret value, not the client secret ID, for a secret added to app '" + cred.clientId + "'.");
+        }
+        String scope = form.get("scope");
+        if (scope == null || scope.isBlank()) {
+            return error(ctx, 400, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter.");
+        }
+        if (!BC_DEFAULT_SCOPE.equals(scope.trim())) {
+            return error(ctx, 400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid. The scope "
+                    + scope.trim() + " is not valid.");
+        }
+        int lifetime = settings.tokenLifetimeSeconds();
+        ObjectNode ok = JsonNodeFactory.instance.objectNode();
+        ok.put("token_type", "Bearer");
+        ok.put("expires_in", lifetime);
+        ok.put("ext_expires_in", lifetime);
+        ok.put("access_token", tokens.issue(app.get(), lifetime));
+        return new Reply(200, ok);
+    }
+
+    private record Reply(int status, ObjectNode body) { }
+
+    private record Credentials(String clientId, String clientSecret) { }
+
+    private Credentials credentials(RoutingContext ctx, Map<String, String> form) {
+        String auth = ctx.request().getHeader("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon > 0) {
+                    // RFC 6749 2.3.1: both parts are form-url-encoded before being joined and base64-encoded.
+                    return new Credentials(urlDecode(decoded.substring(0, colon)), urlDecode(decoded.substring(colon + 1)));
+                }
+            } catch (IllegalArgumentException ignored) {
+                // malformed header: fall through to the form, which then lacks a secret
+            }
+        }
+        return new Credentials(form.get("client_id"), form.get("client_secret"));
+    }
+
+    private Reply error(RoutingContext ctx, int status, String error, int code, String description) {
+        String traceId = UUID.randomUUID().toString();
+        String clientRequestId = ctx.request().getHeader("client-request-id");
+        String correlationId = clientRequestId != null && isGuid(clientRequestId) ? clientRequestId : UUID.randomUUID().toString();
+        String timestamp = ENTRA_TIMESTAMP.format(clock.instant());
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("error", error);
+        n.put("error_description", "AADSTS" + code + ": " + description + " Trace ID: " + traceId + " Correlation ID: "
+                + correlationId + " Timestamp: " + timestamp);
+        n.putArray("error_codes").add(code);
+        n.put("timestamp", timestamp);
+        n.put("trace_id", traceId);
+        n.put("correlation_id", correlationId);
+        n.put("error_uri", "https://login.microsoftonline.com/error?code=" + code);
+        return new Reply(status, n);
+    }
+
+    private void reply(RoutingContext ctx, String clientId, Reply reply) {
+        stats.tokenRequest(clientId);
+        if (reply.status != 200) {
+            stats.tokenFailure();
+        }
+        log.add(new RequestLog.Entry("token", "POST", Paths.relative(ctx), null, reply.status, clock.millis()));
+        ctx.response().setStatusCode(reply.status)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Cache-Control", "no-store, no-cache")
+                .putHeader("Pragma", "no-cache")
+                .end(reply.body.toString());
+    }
+
+    static Map<String, String> parseForm(Buffer body) {
+        Map<String, String> form = new HashMap<>();
+        if (body == null) return form;
+        for (String pair : body.toString(StandardCharsets.UTF_8).split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String k = urlDecode(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : urlDecode(pair.substring(eq + 1));
+            form.putIfAbsent(k, v);
+        }
+        return form;
+    }
+
+    private static String urlDecode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    private static boolean isGuid(String s) {
+        try {
+            UUID.fromString(s);
+            return s.length() == 36;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        return java.security.MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}

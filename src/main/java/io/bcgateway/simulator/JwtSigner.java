@@ -1,0 +1,89 @@
+package io.bcgateway.simulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * RS256 JWT signing and verification with a key pair generated per simulator instance, so a token
+ * from another instance (or a hand-made one) fails verification like a forged token would at BC.
+ */
+final class JwtSigner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+    private final KeyPair keyPair;
+    private final String keyId;
+
+    JwtSigner() {
+        try {
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+            gen.initialize(2048);
+            keyPair = gen.generateKeyPair();
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(keyPair.getPublic().getEncoded());
+            keyId = B64.encodeToString(digest).substring(0, 27);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA is required by every Java runtime", e);
+        }
+    }
+
+    String sign(ObjectNode claims) {
+        ObjectNode header = JSON.createObjectNode();
+        header.put("typ", "JWT");
+        header.put("alg", "RS256");
+        header.put("x5t", keyId);
+        header.put("kid", keyId);
+        String signingInput = encode(header) + "." + encode(claims);
+        try {
+            Signature s = Signature.getInstance("SHA256withRSA");
+            s.initSign(keyPair.getPrivate());
+            s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + B64.encodeToString(s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Signing with SHA256withRSA failed", e);
+        }
+    }
+
+    /** The claims of a well-formed token with a valid RS256 signature by this instance, else empty. */
+    Optional<ObjectNode> verify(String jwt) {
+        String[] parts = jwt.split("\\.", -1);
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode header = JSON.readTree(B64D.decode(parts[0]));
+            if (!"RS256".equals(header.path("alg").asText())) {
+                return Optional.empty(); // refuses alg=none and HMAC confusion
+            }
+            Signature s = Signature.getInstance("SHA256withRSA");
+            s.initVerify(keyPair.getPublic());
+            s.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!s.verify(B64D.decode(parts[2]))) {
+                return Optional.empty();
+            }
+            JsonNode claims = JSON.readTree(B64D.decode(parts[1]));
+            return claims instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
+        } catch (IllegalArgumentException | GeneralSecurityException | java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String encode(ObjectNode node) {
+        try {
+            return B64.encodeToString(JSON.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,369 @@
+package io.bcgateway.simulator;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The BC API v2.0 resource tree: companies and their customers, vendors, items and documentAttachments.
+ * Synchronous and transport-free, so HTTP requests and {@code $batch} operations run the same code.
+ */
+final class ODataService {
+
+    private static final Pattern SEGMENT = Pattern.compile("^([A-Za-z$][A-Za-z0-9_$.]*)(?:\\((.*)\\))?$");
+    private static final Pattern MAX_PAGE_SIZE = Pattern.compile("(?:odata\\.)?maxpagesize\\s*=\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
+
+    private final EdmModel model;
+    private final Supplier<EntityStore> store;
+    private final SimulatorSettings settings;
+    private final Clock clock;
+
+    ODataService(EdmModel model, Supplier<EntityStore> store, SimulatorSettings settings, Clock clock) {
+        this.model = model;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** A parsed resource path segment: name and optional key. */
+    record Segment(String name, String key) {
+        UUID guidKey() {
+            String k = key.startsWith("id=") ? key.substring(3) : key;
+            if (!EdmValues.isGuid(k)) {
+                throw BcException.badRequest("BadRequest", "The key '" + key + "' of segment '" + name + "' is not a valid GUID.");
+            }
+            return UUID.fromString(k);
+        }
+    }
+
+    ODataResponse handle(ODataRequest req, String correlationId) {
+        try {
+            return dispatch(req);
+        } catch (BcException e) {
+            return error(e, correlationId);
+        }
+    }
+
+    static ODataResponse error(BcException e, String correlationId) {
+        return ODataResponse.of(e.status, BcErrors.ERROR_CONTENT_TYPE, JsonBuffers.of(BcErrors.json(e.code, e.getMessage(), correlationId)));
+    }
+
+    static List<Segment> segments(String rawPath) {
+        List<Segment> out = new ArrayList<>();
+        for (String raw : rawPath.split("/")) {
+            if (raw.isEmpty()) continue;
+            String s = decodePath(raw);
+            Matcher m = SEGMENT.matcher(s);
+            if (!m.matches()) throw BcException.segmentNotFound(s);
+            out.add(new Segment(m.group(1), m.group(2)));
+        }
+        return out;
+    }
+
+    /** Percent-decodes a path segment; unlike a query string, '+' in a path is a literal plus. */
+    static String decodePath(String raw) {
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw BcException.badRequest("BadRequest", "The request path is not correctly percent-encoded.");
+        }
+    }
+
+    private ODataResponse dispatch(ODataRequest req) {
+        List<Segment> segs = segments(req.path());
+        String method = req.method().toUpperCase(Locale.ROOT);
+        if (segs.isEmpty()) {
+            requireMethod(method, "GET", "the service document");
+            return serviceDocument(req);
+        }
+        Segment first = segs.get(0);
+        if (first.name().equals("$metadata") && segs.size() == 1 && first.key() == null) {
+            requireMethod(method, "GET", "$metadata");
+            return ODataResponse.of(200, "application/xml", Buffer.buffer(model.metadataXml()));
+        }
+        if (first.name().equals("$batch")) {
+            throw BcException.badRequest("BadRequest", "A $batch request cannot be nested inside a $batch request.");
+        }
+        if (!first.name().equals("companies")) throw BcException.segmentNotFound(first.name());
+        EntityStore s = store.get();
+        if (first.key() == null) {
+            if (segs.size() > 1) throw BcException.segmentNotFound(segs.get(1).name());
+            requireMethod(method, "GET", "companies");
+            return collection(req, s.companies, "companies");
+        }
+        UUID companyId = first.guidKey();
+        EntityStore.Company company = s.company(companyId).orElseThrow(() -> new BcException(404, "Internal_CompanyNotFound",
+                "The company with ID '" + companyId + "' does not exist or you do not have access to it."));
+        String companyPath = "companies(" + companyId + ")";
+        if (segs.size() == 1) {
+            requireMethod(method, "GET", "companies");
+            return entity(req, s.companies, company.entity, "companies", 200);
+        }
+        Segment setSeg = segs.get(1);
+        EntitySet set = req.api() == ODataRequest.Api.STANDARD ? company.sets.get(setSeg.name()) : null;
+        if (set == null) throw BcException.segmentNotFound(setSeg.name());
+        String setPath = companyPath + "/" + set.name;
+        if (setSeg.key() == null) {
+            if (segs.size() > 2) throw BcException.segmentNotFound(segs.get(2).name());
+            return switch (method) {
+                case "GET" -> collection(req, set, setPath);
+                case "POST" -> create(req, s, company, set, setPath);
+                default -> throw methodNotAllowed(method, set.name);
+            };
+        }
+        UUID id = setSeg.guidKey();
+        if (segs.size() > 2) {
+            if (segs.get(2).name().equals("attachmentContent") && set.name.equals("documentAttachments")) {
+                throw BcException.badRequest("BadRequest_NotSupported",
+                        "Attachment content is streamed on its own URL and cannot be sent inside a $batch request.");
+            }
+            throw BcException.segmentNotFound(segs.get(2).name());
+        }
+        return switch (method) {
+            case "GET" -> entity(req, set, set.get(id).orElseThrow(() -> set.notFound(id)), setPath, 200);
+            case "PATCH" -> patch(req, s, set, id, setPath);
+            case "DELETE" -> delete(req, set, id);
+            default -> throw methodNotAllowed(method, set.name);
+        };
+    }
+
+    private static void requireMethod(String method, String allowed, String what) {
+        if (!method.equals(allowed)) throw methodNotAllowed(method, what);
+    }
+
+    private static BcException methodNotAllowed(String method, String what) {
+        return new BcException(405, "BadRequest_MethodNotAllowed", "'" + method + "' requests for '" + what
+                + "' of EdmType 'Entity' are not allowed within Dynamics 365 Business Central OData web services.");
+    }
+
+    private ODataResponse serviceDocument(ODataRequest req) {
+        Set<String> sets = req.api() == ODataRequest.Api.STANDARD
+                ? new java.util.TreeSet<>(EntityStore.COMPANY_SETS.keySet()) : Set.of();
+        Buffer body = JsonBuffers.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("@odata.context", req.apiRoot() + "/$metadata");
+            g.writeArrayFieldStart("value");
+            writeSetRef(g, "companies");
+            for (String name : sets) writeSetRef(g, name);
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+        return ODataResponse.of(200, BcErrors.SUCCESS_CONTENT_TYPE, body);
+    }
+
+    private static void writeSetRef(JsonGenerator g, String name) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("kind", "EntitySet");
+        g.writeStringField("url", name);
+        g.writeEndObject();
+    }
+
+    // ---- collections and paging ---------------------------------------------------------------
+
+    private ODataResponse collection(ODataRequest req, EntitySet set, String contextPath) {
+        ODataQuery q = ODataQuery.parse(req.rawQuery(), set.type);
+        Integer preferred = preferredPageSize(req);
+        int pageSize = Math.min(preferred == null ? Integer.MAX_VALUE : preferred, settings.maxPageSize());
+        boolean paged = q.top == null; // bc-facts: with $top no nextLink is returned
+
+        List<EntitySet.Entity> page = new ArrayList<>();
+        long total = 0;
+        boolean more = false;
+        int limit = paged ? pageSize : q.top;
+        int toSkip = q.skipToken == null ? q.skip : 0;
+        Iterator<EntitySet.Entity> source = source(set, q);
+        while (source.hasNext()) {
+            EntitySet.Entity e = source.next();
+            if (!q.filter.test(e.data())) continue;
+            total++;
+            if (toSkip > 0) {
+                toSkip--;
+                continue;
+            }
+            if (page.size() < limit) {
+                page.add(e);
+            } else {
+                more = true;
+                if (!q.count) break;
+            }
+        }
+        String nextLink = null;
+        if (paged && more && !page.isEmpty()) {
+            String kept = q.rawQueryWithoutSkipToken();
+            nextLink = req.apiRoot() + "/" + req.path() + "?" + (kept.isEmpty() ? "" : kept + "&")
+                    + "$skiptoken=" + page.get(page.size() - 1).id();
+        }
+        String context = req.apiRoot() + "/$metadata#" + contextPath + selectSuffix(q.select);
+        long count = total;
+        String next = nextLink;
+        Buffer body = JsonBuffers.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("@odata.context", context);
+            if (q.count) g.writeNumberField("@odata.count", count);
+            g.writeArrayFieldStart("value");
+            for (EntitySet.Entity e : page) writeEntity(g, e, q.select);
+            g.writeEndArray();
+            // BC puts the nextLink after the value array
+            if (next != null) g.writeStringField("@odata.nextLink", next);
+            g.writeEndObject();
+        });
+        ODataResponse resp = ODataResponse.of(200, BcErrors.SUCCESS_CONTENT_TYPE, body);
+        if (paged && preferred != null && preferred <= settings.maxPageSize()) {
+            resp.header("Preference-Applied", "odata.maxpagesize=" + preferred);
+        }
+        return resp;
+    }
+
+    /** Rows in the requested order, starting after the skip token's row. */
+    private static Iterator<EntitySet.Entity> source(EntitySet set, ODataQuery q) {
+        if (q.orderBy == null) {
+            if (q.skipToken == null) return set.all().iterator();
+            long seq = set.seqOf(q.skipToken).orElseThrow(() -> invalidSkipToken(q.skipToken));
+            return set.after(seq).iterator();
+        }
+        List<EntitySet.Entity> rows = new ArrayList<>(set.all());
+        rows.sort((a, b) -> q.orderBy.compare(a.data(), b.data())); // stable: ties keep primary-key order
+        if (q.skipToken != null) {
+            int idx = -1;
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).id().equals(q.skipToken)) {
+                    idx = i;
+                    break;
+                }
+            }
+            if (idx < 0) throw invalidSkipToken(q.skipToken);
+            return rows.subList(idx + 1, rows.size()).iterator();
+        }
+        return rows.iterator();
+    }
+
+    private static BcException invalidSkipToken(UUID token) {
+        return BcException.badRequest("BadRequest", "The skip token '" + token + "' is not valid.");
+    }
+
+    private static Integer preferredPageSize(ODataRequest req) {
+        for (String prefer : req.headers().getAll("Prefer")) {
+            Matcher m = MAX_PAGE_SIZE.matcher(prefer);
+            if (m.find()) {
+                try {
+                    int n = Integer.parseInt(m.group(1));
+                    if (n > 0) return n;
+                } catch (NumberFormatException ignored) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String selectSuffix(Set<String> select) {
+        return select == null ? "" : "(" + String.join(",", select) + ")";
+    }
+
+    static void writeEntity(JsonGenerator g, EntitySet.Entity e, Set<String> select) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("@odata.etag", e.etag());
+        Iterator<Map.Entry<String, JsonNode>> it = e.data().fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (select != null && !select.contains(f.getKey())) continue;
+            g.writeFieldName(f.getKey());
+            g.writeTree(f.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    // ---- single entities ------------------------------------------------------------------------
+
+    private ODataResponse entity(ODataRequest req, EntitySet set, EntitySet.Entity e, String setPath, int status) {
+        ODataQuery q = ODataQuery.parseForEntity(req.rawQuery(), set.type);
+        String context = req.apiRoot() + "/$metadata#" + setPath + selectSuffix(q.select) + "/$entity";
+        Buffer body = JsonBuffers.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("@odata.context", context);
+            g.writeStringField("@odata.etag", e.etag());
+            Iterator<Map.Entry<String, JsonNode>> it = e.data().fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (q.select != null && !q.select.contains(f.getKey())) continue;
+                g.writeFieldName(f.getKey());
+                g.writeTree(f.getValue());
+            }
+            g.writeEndObject();
+        });
+        return ODataResponse.of(status, BcErrors.SUCCESS_CONTENT_TYPE, body).header("ETag", e.etag());
+    }
+
+    private ODataResponse create(ODataRequest req, EntityStore s, EntityStore.Company company, EntitySet set, String setPath) {
+        ObjectNode changes = EntityBodies.changes(EntityBodies.parseObject(req.body()), set.type, model);
+        ObjectNode data = SeedData.blank(model, set.type);
+        data.setAll(changes);
+        UUID id = UUID.randomUUID();
+        if (changes.hasNonNull("id") && !changes.get("id").asText().equals(SeedData.EMPTY_GUID.toString())) {
+            id = UUID.fromString(changes.get("id").asText()); // BC lets a client choose the SystemId on insert
+        }
+        data.put("id", id.toString());
+        if (set.type.property("number") != null && data.path("number").asText().isEmpty()) {
+            long n = company.nextNumber.computeIfAbsent(set.name, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            data.put("number", String.valueOf(n * 10000L));
+        }
+        if (set.type.property("lastModifiedDateTime") != null) {
+            data.put("lastModifiedDateTime", EntityStore.timestamp(clock.instant()));
+        }
+        EntitySet.Entity e = set.insert(id, data, s.nextEtag());
+        return entity(req, set, e, setPath, 201).header("Location", req.apiRoot() + "/" + setPath + "(" + id + ")");
+    }
+
+    private ODataResponse patch(ODataRequest req, EntityStore s, EntitySet set, UUID id, String setPath) {
+        if (set.get(id).isEmpty()) throw set.notFound(id);
+        ObjectNode changes = EntityBodies.changes(EntityBodies.parseObject(req.body()), set.type, model);
+        if (changes.hasNonNull("id") && !changes.get("id").asText().equals(id.toString())) {
+            throw BcException.badRequest("BadRequest", "The id of a record cannot be changed.");
+        }
+        String ifMatch = req.headers().get("If-Match");
+        if (ifMatch == null || ifMatch.isBlank()) {
+            // bc-facts: PATCH without If-Match is refused with BadRequest_InvalidToken
+            throw BcException.badRequest("BadRequest_InvalidToken", "Could not validate the client concurrency token required by the "
+                    + "service. Please provide a valid token in the client request.");
+        }
+        EntitySet.Entity e = set.update(id, old -> checkEtag(ifMatch, old), data -> {
+            data.setAll(changes);
+            if (set.type.property("lastModifiedDateTime") != null) {
+                data.put("lastModifiedDateTime", EntityStore.timestamp(clock.instant()));
+            }
+            return data;
+        }, s.nextEtag());
+        return entity(req, set, e, setPath, 200);
+    }
+
+    private ODataResponse delete(ODataRequest req, EntitySet set, UUID id) {
+        String ifMatch = req.headers().get("If-Match");
+        set.delete(id, old -> {
+            if (ifMatch != null && !ifMatch.isBlank()) checkEtag(ifMatch, old);
+        });
+        return ODataResponse.of(204, null, null);
+    }
+
+    /** bc-facts: a stale ETag gives Request_EntityChanged, documented as 409. */
+    static void checkEtag(String ifMatch, EntitySet.Entity current) {
+        if (!Etags.matches(ifMatch, current.etag())) {
+            throw new BcException(409, "Request_EntityChanged", "Another user has already changed the record.");
+        }
+    }
+}
