@@ -100,8 +100,9 @@ public class Connections {
                 .clientId(c.clientId())
                 .credentials().clientSecret(secret, Method.POST).end()
                 .scopes(c.scope())
-                // Retries are the gateway's decision (with back-off and a failure memory), not the client's.
-                .connectionRetryCount(0)
+                // Further retries are the gateway's decision (back-off and a failure memory); the client's minimum
+                // is one retry, and only of a connection that could not be opened (nothing reached Entra ID).
+                .connectionRetryCount(1)
                 .connectionTimeout(config.upstream().connectTimeout())
                 .build();
         return oidcClients.newClient(oidcConfig).await().atMost(Duration.ofSeconds(30));

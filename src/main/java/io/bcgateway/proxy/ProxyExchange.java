@@ -26,6 +26,9 @@ import io.vertx.core.http.RequestOptions;
  */
 final class ProxyExchange {
 
+    /** BC cancels any request after ten minutes (bc-facts: request time). */
+    private static final long UPLOAD_IDLE_TIMEOUT_MILLIS = 10 * 60 * 1000;
+
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final Connection connection;
@@ -76,7 +79,9 @@ final class ProxyExchange {
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setURI(upstreamUri)
-                .setIdleTimeout(readTimeoutMillis);
+                // While the body is still going up, only BC's own ten-minute request limit applies; the read
+                // timeout starts once the request is fully sent (see bodySent).
+                .setIdleTimeout(UPLOAD_IDLE_TIMEOUT_MILLIS);
         connection.http().request(options).onComplete(ar -> {
             if (ar.failed()) {
                 fail(ar.cause());
@@ -86,10 +91,17 @@ final class ProxyExchange {
             upstreamRequest = up;
             HeaderFilter.copyRequestHeaders(request.headers(), up.headers());
             up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
-            Future<HttpClientResponse> answer;
+            up.response().onComplete(res -> {
+                if (res.failed()) {
+                    fail(res.cause());
+                } else {
+                    onUpstreamResponse(res.result(), token);
+                }
+            });
+            Future<Void> sent;
             if (body.isBuffered()) {
                 up.headers().remove(HttpHeaders.TRANSFER_ENCODING);
-                answer = body.content().length() == 0 && !body.declaresLength() ? up.send() : up.send(body.content());
+                sent = body.content().length() == 0 && !body.declaresLength() ? up.end() : up.end(body.content());
             } else {
                 if (HttpHeaders.CONTINUE.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
                     response.writeContinue();
@@ -97,13 +109,13 @@ final class ProxyExchange {
                 if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                     up.setChunked(true);
                 }
-                answer = up.send(request);
+                sent = request.pipeTo(up);
             }
-            answer.onComplete(res -> {
-                if (res.failed()) {
-                    fail(res.cause());
+            sent.onComplete(done -> {
+                if (done.succeeded()) {
+                    up.idleTimeout(readTimeoutMillis);
                 } else {
-                    onUpstreamResponse(res.result(), token);
+                    fail(done.cause());
                 }
             });
         });

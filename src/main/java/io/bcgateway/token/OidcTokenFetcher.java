@@ -61,7 +61,7 @@ public final class OidcTokenFetcher implements TokenFetcher {
         if (!status.find()) {
             boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
             return new TokenException(TokenException.Kind.UNAVAILABLE, 0, null, null,
-                    timedOut ? "token endpoint did not answer in time" : "token endpoint is unreachable");
+                    timedOut ? "token endpoint did not answer in time" : "token endpoint is unreachable (" + rootCause(failure) + ")");
         }
         int code = Integer.parseInt(status.group(1));
         Matcher aadsts = AADSTS.matcher(message);
@@ -74,6 +74,15 @@ public final class OidcTokenFetcher implements TokenFetcher {
                 + (error != null ? " " + error : "")
                 + (aadstsCode != null ? " (" + aadstsCode + ")" : "");
         return new TokenException(kind, code, aadstsCode, error, detail);
+    }
+
+    /** The innermost cause's type, for operators; transport exceptions carry no secrets. */
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName();
     }
 
     private static String messageChain(Throwable t) {

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
 /** Plain HTTP calls to the gateway under test, one by one or many at once. */
 public final class Gateway {
 
@@ -23,8 +21,8 @@ public final class Gateway {
     }
 
     public static String url(String path) {
-        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-        return "http://localhost:" + port + path;
+        // Set by @QuarkusTest and @QuarkusIntegrationTest to the port the gateway actually listens on.
+        return "http://localhost:" + io.restassured.RestAssured.port + path;
     }
 
     public static HttpResponse<String> get(String path) {
