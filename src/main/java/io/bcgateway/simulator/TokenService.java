@@ -92,6 +92,11 @@ final class TokenService {
         return new Result(new Principal(tid, c.path("appid").asText(), roles), null);
     }
 
+    /** Signs arbitrary claims with this instance's key; lets tests build validly signed but otherwise wrong tokens. */
+    String signForTest(ObjectNode claims) {
+        return signer.sign(claims);
+    }
+
     void revokeAllIssued() {
         firstValidSerial.set(serial.get() + 1);
     }
