@@ -43,6 +43,7 @@ public final class BcSimulator {
         this.store = SeedData.generate(model, settings);
         this.attachments = new AttachmentContent(vertx, clock);
         this.router = buildRouter();
+        tokens.awaitKey(); // generated in parallel with the metadata parsing and seeding above
     }
 
     public static BcSimulator create(Vertx vertx, SimulatorSettings settings) {

@@ -40,6 +40,10 @@ final class TokenService {
         this.clock = clock;
     }
 
+    void awaitKey() {
+        signer.awaitKey();
+    }
+
     String issue(SimulatorSettings.RegisteredApp app, int lifetimeSeconds) {
         long now = clock.instant().getEpochSecond();
         long seq = serial.incrementAndGet();
