@@ -103,14 +103,16 @@ final class AttachmentContent {
             BcApi.fail(ctx, new BcException(409, "Request_EntityChanged", "Another user has already changed the record."), correlationId);
             return;
         }
-        req.pause(); // nothing may be lost while the temp file is being opened
+        // A parent router's BodyHandler may already have consumed the body; then write what it collected.
+        boolean preRead = ctx.body().available() || req.isEnded();
+        if (!preRead) req.pause(); // nothing may be lost while the temp file is being opened
         Path part = dir.resolve(UUID.randomUUID() + ".part");
         vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
                 .onFailure(err -> {
-                    req.resume();
+                    if (!preRead) req.resume();
                     BcApi.fail(ctx, new BcException(500, "Internal_ServerError", "Cannot store the attachment."), correlationId);
                 })
-                .onSuccess((AsyncFile f) -> req.pipeTo(f)
+                .onSuccess((AsyncFile f) -> (preRead ? writePreRead(ctx, f) : req.pipeTo(f))
                         .compose(v -> vertx.fileSystem().move(part.toString(), file.toString(), new CopyOptions().setReplaceExisting(true)))
                         .onSuccess(v -> {
                             long size = sizeOf(file);
@@ -140,6 +142,11 @@ final class AttachmentContent {
                                 BcApi.fail(ctx, new BcException(500, "Internal_ServerError", "The upload did not complete."), correlationId);
                             }
                         }));
+    }
+
+    private static io.vertx.core.Future<Void> writePreRead(RoutingContext ctx, AsyncFile f) {
+        io.vertx.core.buffer.Buffer body = ctx.body().buffer();
+        return (body == null ? io.vertx.core.Future.<Void>succeededFuture() : f.write(body)).compose(v -> f.close());
     }
 
     private static long sizeOf(Path p) {

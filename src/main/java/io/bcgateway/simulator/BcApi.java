@@ -25,6 +25,7 @@ final class BcApi implements Handler<RoutingContext> {
     /** JSON bodies are read into memory; media uploads go through {@link AttachmentContent} instead. */
     private static final long MAX_JSON_BODY_BYTES = 64L * 1024 * 1024;
 
+    private final io.vertx.core.Vertx vertx;
     private final SimulatorSettings settings;
     private final TokenService tokens;
     private final SimulatorStats stats;
@@ -35,8 +36,9 @@ final class BcApi implements Handler<RoutingContext> {
     private final BatchHandler batch;
     private final AttachmentContent attachments;
 
-    BcApi(SimulatorSettings settings, TokenService tokens, SimulatorStats stats, RequestLog log, Clock clock,
+    BcApi(io.vertx.core.Vertx vertx, SimulatorSettings settings, TokenService tokens, SimulatorStats stats, RequestLog log, Clock clock,
           Supplier<EntityStore> store, ODataService service, AttachmentContent attachments) {
+        this.vertx = vertx;
         this.settings = settings;
         this.tokens = tokens;
         this.stats = stats;
@@ -136,7 +138,7 @@ final class BcApi implements Handler<RoutingContext> {
         boolean isBatch = target.resourcePath().equals("$batch") || target.resourcePath().equals("%24batch");
         boolean hasBody = isBatch || method.equals("POST") || method.equals("PATCH") || method.equals("PUT");
         if (!hasBody) {
-            write(ctx, run(ctx, target, apiRoot, null, false, correlationId));
+            respond(ctx, run(ctx, target, apiRoot, null, false, correlationId));
             return;
         }
         Bodies.read(ctx, MAX_JSON_BODY_BYTES).onComplete(ar -> {
@@ -144,7 +146,7 @@ final class BcApi implements Handler<RoutingContext> {
                 fail(ctx, new BcException(413, "RequestEntityTooLarge", "The request body is too large."), correlationId);
                 return;
             }
-            write(ctx, run(ctx, target, apiRoot, ar.result(), isBatch, correlationId));
+            respond(ctx, run(ctx, target, apiRoot, ar.result(), isBatch, correlationId));
         });
     }
 
@@ -153,6 +155,16 @@ final class BcApi implements Handler<RoutingContext> {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
         ODataRequest op = new ODataRequest(req.method().name(), target.api(), apiRoot, target.resourcePath(), req.query(), headers, body);
         return isBatch ? batch.handle(op, correlationId) : service.handle(op, correlationId);
+    }
+
+    /** Answers after the configured latency, keeping the request in flight meanwhile. */
+    private void respond(RoutingContext ctx, ODataResponse r) {
+        int latency = settings.latencyMillis();
+        if (latency <= 0) {
+            write(ctx, r);
+        } else {
+            vertx.setTimer(latency, id -> write(ctx, r));
+        }
     }
 
     /** companies({c})/documentAttachments({a})/attachmentContent, else null. */

@@ -43,6 +43,7 @@ public final class BcSimulator {
         this.store = SeedData.generate(model, settings);
         this.attachments = new AttachmentContent(vertx, clock);
         this.router = buildRouter();
+        tokens.awaitKey(); // generated in parallel with the metadata parsing and seeding above
     }
 
     public static BcSimulator create(Vertx vertx, SimulatorSettings settings) {
@@ -69,7 +70,7 @@ public final class BcSimulator {
         r.route("/_sim/*").handler(ControlApi.notFound());
         r.route(HttpMethod.POST, "/:tenant/oauth2/v2.0/token")
                 .handler(new EntraTokenEndpoint(settings, tokens, stats, requestLog, clock));
-        BcApi bc = new BcApi(settings, tokens, stats, requestLog, clock, () -> store,
+        BcApi bc = new BcApi(vertx, settings, tokens, stats, requestLog, clock, () -> store,
                 new ODataService(model, () -> store, settings, clock), attachments);
         r.route("/v2.0/*").handler(bc);
         r.route("/BC/*").handler(bc);

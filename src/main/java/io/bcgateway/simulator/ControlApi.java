@@ -92,6 +92,7 @@ final class ControlApi {
                 case "vendorsPerCompany" -> s.vendorsPerCompany(intValue(f.getKey(), v));
                 case "itemsPerCompany" -> s.itemsPerCompany(intValue(f.getKey(), v));
                 case "maxPageSize" -> s.maxPageSize(intValue(f.getKey(), v));
+                case "latencyMillis" -> s.latencyMillis(intValue(f.getKey(), v));
                 case "seed" -> {
                     if (!v.canConvertToLong()) throw new IllegalArgumentException("seed must be an integer");
                     s.seed(v.asLong());
@@ -129,6 +130,7 @@ final class ControlApi {
         n.put("itemsPerCompany", s.itemsPerCompany());
         n.put("maxPageSize", s.maxPageSize());
         n.put("seed", s.seed());
+        n.put("latencyMillis", s.latencyMillis());
         var envs = n.putArray("environments");
         s.environments().forEach(envs::add);
         n.put("rejectAllTokens", sim.tokens().rejectAll());

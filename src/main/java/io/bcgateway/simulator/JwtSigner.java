@@ -23,22 +23,44 @@ final class JwtSigner {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
-    private final KeyPair keyPair;
-    private final String keyId;
+    /** Generated in the background: RSA-2048 key generation can take seconds on a busy machine. */
+    private final java.util.concurrent.CompletableFuture<KeyPair> pendingKeyPair;
+    private volatile KeyPair keyPair;
+    private volatile String keyId;
 
     JwtSigner() {
+        pendingKeyPair = java.util.concurrent.CompletableFuture.supplyAsync(JwtSigner::generate, r -> {
+            Thread t = new Thread(r, "bc-simulator-keygen");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    private static KeyPair generate() {
         try {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
             gen.initialize(2048);
-            keyPair = gen.generateKeyPair();
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(keyPair.getPublic().getEncoded());
-            keyId = B64.encodeToString(digest).substring(0, 27);
+            return gen.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("RSA is required by every Java runtime", e);
         }
     }
 
+    /** Waits for the key pair; called once the rest of the simulator is built, before it serves. */
+    void awaitKey() {
+        if (keyPair != null) return;
+        KeyPair kp = pendingKeyPair.join();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(kp.getPublic().getEncoded());
+            keyId = B64.encodeToString(digest).substring(0, 27);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        keyPair = kp;
+    }
+
     String sign(ObjectNode claims) {
+        awaitKey();
         ObjectNode header = JSON.createObjectNode();
         header.put("typ", "JWT");
         header.put("alg", "RS256");
@@ -57,6 +79,7 @@ final class JwtSigner {
 
     /** The claims of a well-formed token with a valid RS256 signature by this instance, else empty. */
     Optional<ObjectNode> verify(String jwt) {
+        awaitKey();
         String[] parts = jwt.split("\\.", -1);
         if (parts.length != 3) {
             return Optional.empty();

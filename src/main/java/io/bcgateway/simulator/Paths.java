@@ -26,7 +26,7 @@ final class Paths {
 
     /** scheme://host[:port] as the caller addressed us, plus the mount point. Used for every absolute URL. */
     static String base(RoutingContext ctx) {
-        String host = ctx.request().getHeader("Host");
+        String host = ctx.request().host(); // Host header, or :authority for HTTP/2
         if (host == null) {
             host = ctx.request().localAddress().host() + ":" + ctx.request().localAddress().port();
         }

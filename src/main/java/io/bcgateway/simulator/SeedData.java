@@ -54,7 +54,24 @@ final class SeedData {
     private static final List<String> COLORS = List.of("black", "blue", "red", "green", "yellow", "white");
     private static final List<String> SALESPEOPLE = List.of("JR", "PS", "BC", "HB");
 
+    private static final String PAYMENT_TERMS_ID = nameGuid("paymentterms:30 DAYS");
+    private static final String SHIPMENT_METHOD_ID = nameGuid("shipment:EXW");
+    private static final String PAYMENT_METHOD_ID = nameGuid("payment:BANK");
+    private static final String TAX_GROUP_ID = nameGuid("taxgroup:FURNITURE");
+    private static final String UOM_ID = nameGuid("uom:PCS");
+    private static final String GEN_PROD_ID = nameGuid("genprod:RETAIL");
+    private static final String INV_POST_ID = nameGuid("invpost:RESALE");
+    private static final java.util.Map<String, String> NAMED_GUIDS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private SeedData() { }
+
+    private static String nameGuid(String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    private static String cachedGuid(String name) {
+        return NAMED_GUIDS.computeIfAbsent(name, SeedData::nameGuid);
+    }
 
     static EntityStore generate(EdmModel model, SimulatorSettings s) {
         EntityStore store = new EntityStore(model, s.seed());
@@ -84,6 +101,12 @@ final class SeedData {
 
     /** A row with every property of the type at BC's blank value ("" / 0 / false / empty GUID / first enum member). */
     static ObjectNode blank(EdmModel model, EdmModel.EntityType type) {
+        return BLANKS.computeIfAbsent(type.name(), k -> buildBlank(model, type)).deepCopy();
+    }
+
+    private static final java.util.Map<String, ObjectNode> BLANKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static ObjectNode buildBlank(EdmModel model, EdmModel.EntityType type) {
         ObjectNode n = JSON.objectNode();
         for (EdmModel.Property p : type.properties().values()) {
             switch (p.type()) {
@@ -136,11 +159,11 @@ final class SeedData {
         n.put("balanceDue", BigDecimal.valueOf(rnd.nextInt(5_000_000), 2));
         n.put("creditLimit", BigDecimal.valueOf(rnd.nextInt(10) * 5000L));
         n.put("taxLiable", true);
-        n.put("taxAreaId", UUID.nameUUIDFromBytes(("taxarea:" + city[1]).getBytes()).toString());
+        n.put("taxAreaId", cachedGuid("taxarea:" + city[1]));
         n.put("taxAreaDisplayName", city[1]);
-        n.put("paymentTermsId", UUID.nameUUIDFromBytes("paymentterms:30 DAYS".getBytes()).toString());
-        n.put("shipmentMethodId", UUID.nameUUIDFromBytes("shipment:EXW".getBytes()).toString());
-        n.put("paymentMethodId", UUID.nameUUIDFromBytes("payment:BANK".getBytes()).toString());
+        n.put("paymentTermsId", PAYMENT_TERMS_ID);
+        n.put("shipmentMethodId", SHIPMENT_METHOD_ID);
+        n.put("paymentMethodId", PAYMENT_METHOD_ID);
         n.put("blocked", " ");
         n.put("lastModifiedDateTime", EntityStore.timestamp(modified(rnd)));
         return n;
@@ -156,8 +179,8 @@ final class SeedData {
         address(n, rnd, city);
         n.put("email", mailbox(name, "sales"));
         n.put("website", "www." + domain(name));
-        n.put("paymentTermsId", UUID.nameUUIDFromBytes("paymentterms:30 DAYS".getBytes()).toString());
-        n.put("paymentMethodId", UUID.nameUUIDFromBytes("payment:BANK".getBytes()).toString());
+        n.put("paymentTermsId", PAYMENT_TERMS_ID);
+        n.put("paymentMethodId", PAYMENT_METHOD_ID);
         n.put("taxLiable", rnd.nextBoolean());
         n.put("blocked", " ");
         n.put("balance", BigDecimal.valueOf(rnd.nextInt(2_000_000), 2));
@@ -182,19 +205,19 @@ final class SeedData {
         n.put("displayName", name);
         n.put("type", bundle ? "Service" : "Inventory");
         n.put("itemCategoryCode", bundle ? "MISC" : "FURNITURE");
-        n.put("itemCategoryId", UUID.nameUUIDFromBytes(("itemcategory:" + n.get("itemCategoryCode").asText()).getBytes()).toString());
+        n.put("itemCategoryId", cachedGuid("itemcategory:" + n.get("itemCategoryCode").asText()));
         n.put("inventory", bundle ? 0 : rnd.nextInt(200));
         BigDecimal cost = BigDecimal.valueOf(5_000 + rnd.nextInt(90_000), 2);
         n.put("unitCost", cost);
         n.put("unitPrice", cost.multiply(BigDecimal.valueOf(13, 1)).setScale(2, java.math.RoundingMode.HALF_UP));
         n.put("taxGroupCode", "FURNITURE");
-        n.put("taxGroupId", UUID.nameUUIDFromBytes("taxgroup:FURNITURE".getBytes()).toString());
+        n.put("taxGroupId", TAX_GROUP_ID);
         n.put("baseUnitOfMeasureCode", "PCS");
-        n.put("baseUnitOfMeasureId", UUID.nameUUIDFromBytes("uom:PCS".getBytes()).toString());
+        n.put("baseUnitOfMeasureId", UOM_ID);
         n.put("generalProductPostingGroupCode", "RETAIL");
-        n.put("generalProductPostingGroupId", UUID.nameUUIDFromBytes("genprod:RETAIL".getBytes()).toString());
+        n.put("generalProductPostingGroupId", GEN_PROD_ID);
         n.put("inventoryPostingGroupCode", "RESALE");
-        n.put("inventoryPostingGroupId", UUID.nameUUIDFromBytes("invpost:RESALE".getBytes()).toString());
+        n.put("inventoryPostingGroupId", INV_POST_ID);
         n.put("lastModifiedDateTime", EntityStore.timestamp(modified(rnd)));
         return n;
     }
@@ -205,7 +228,8 @@ final class SeedData {
         n.put("state", city[1]);
         n.put("country", "US");
         n.put("postalCode", city[2]);
-        n.put("phoneNumber", String.format("+1 425 555 %04d", rnd.nextInt(10000)));
+        int ext = rnd.nextInt(10000);
+        n.put("phoneNumber", "+1 425 555 " + (ext < 1000 ? (ext < 100 ? (ext < 10 ? "000" : "00") : "0") : "") + ext);
     }
 
     private static String generatedName(Random rnd, int i) {
@@ -213,8 +237,12 @@ final class SeedData {
     }
 
     private static String domain(String name) {
-        String d = name.toLowerCase().replaceAll("[^a-z0-9]+", "");
-        return (d.length() > 40 ? d.substring(0, 40) : d) + ".com";
+        StringBuilder d = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length() && d.length() < 40; i++) {
+            char c = Character.toLowerCase(name.charAt(i));
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) d.append(c);
+        }
+        return d.append(".com").toString();
     }
 
     private static String mailbox(String name, String box) {

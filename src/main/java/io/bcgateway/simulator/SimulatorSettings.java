@@ -46,6 +46,7 @@ public final class SimulatorSettings {
     private volatile int itemsPerCompany = 20;
     private volatile int maxPageSize = BC_MAX_PAGE_SIZE;
     private volatile long seed = 42;
+    private volatile int latencyMillis = 0;
     private volatile List<String> environments = List.of("production", "sandbox");
     private final Map<String, RegisteredApp> apps = new ConcurrentHashMap<>();
 
@@ -82,6 +83,13 @@ public final class SimulatorSettings {
 
     public long seed() { return seed; }
     public SimulatorSettings seed(long v) { seed = v; return this; }
+
+    /**
+     * Extra time BC takes to answer each API operation (default 0). Lets concurrency tests and benchmarks see
+     * overlapping requests: with instant answers at most one request is ever in flight.
+     */
+    public int latencyMillis() { return latencyMillis; }
+    public SimulatorSettings latencyMillis(int v) { latencyMillis = nonNegative("latencyMillis", v); return this; }
 
     /** Environment names BC knows (compared case-insensitively); others get the NoEnvironment front-door error. */
     public List<String> environments() { return environments; }

@@ -40,6 +40,10 @@ final class TokenService {
         this.clock = clock;
     }
 
+    void awaitKey() {
+        signer.awaitKey();
+    }
+
     String issue(SimulatorSettings.RegisteredApp app, int lifetimeSeconds) {
         long now = clock.instant().getEpochSecond();
         long seq = serial.incrementAndGet();
@@ -90,6 +94,11 @@ final class TokenService {
         for (JsonNode r : c.path("roles")) roles.add(r.asText());
         if (requiredRole != null && !roles.contains(requiredRole)) return Result.rejected(Rejection.MISSING_ROLE);
         return new Result(new Principal(tid, c.path("appid").asText(), roles), null);
+    }
+
+    /** Signs arbitrary claims with this instance's key; lets tests build validly signed but otherwise wrong tokens. */
+    String signForTest(ObjectNode claims) {
+        return signer.sign(claims);
     }
 
     void revokeAllIssued() {
