@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * An in-process Business Central (API v2.0) and Entra ID token endpoint, for tests, demos and benchmarks.
@@ -25,7 +26,7 @@ public final class BcSimulator {
 
     private final Vertx vertx;
     private final SimulatorSettings settings;
-    private final Clock clock;
+    private final AdjustableClock clock;
     private final SimulatorStats stats = new SimulatorStats();
     private final RequestLog requestLog = new RequestLog();
     private final TokenService tokens;
@@ -37,11 +38,11 @@ public final class BcSimulator {
     private BcSimulator(Vertx vertx, SimulatorSettings settings, Clock clock) {
         this.vertx = vertx;
         this.settings = settings;
-        this.clock = clock;
-        this.tokens = new TokenService(clock);
+        this.clock = new AdjustableClock(clock);
+        this.tokens = new TokenService(this.clock);
         this.model = model();
         this.store = SeedData.generate(model, settings);
-        this.attachments = new AttachmentContent(vertx, clock);
+        this.attachments = new AttachmentContent(vertx, this.clock);
         this.router = buildRouter();
         tokens.awaitKey(); // generated in parallel with the metadata parsing and seeding above
     }
@@ -94,6 +95,11 @@ public final class BcSimulator {
     public void reseed() {
         store = SeedData.generate(model, settings);
         attachments.deleteAll();
+    }
+
+    /** Moves the simulator's time forward (token expiry, timestamps), for tests in another process. */
+    public void advanceClock(Duration d) {
+        clock.advance(d);
     }
 
     /** Invalidates every token issued so far; tokens issued afterwards are accepted. */

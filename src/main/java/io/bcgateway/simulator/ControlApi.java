@@ -37,6 +37,14 @@ final class ControlApi {
         });
         r.get("/_sim/settings").handler(ctx -> json(ctx, 200, settingsJson()));
         r.put("/_sim/settings").handler(ctx -> withBody(ctx, this::updateSettings));
+        r.post("/_sim/clock/advance").handler(ctx -> withBody(ctx, body -> {
+            JsonNode seconds = body.get("seconds");
+            if (seconds == null || !seconds.canConvertToLong() || seconds.asLong() < 0) {
+                throw new IllegalArgumentException("Body must be {\"seconds\":<non-negative number>}");
+            }
+            sim.advanceClock(java.time.Duration.ofSeconds(seconds.asLong()));
+            json(ctx, 200, JsonNodeFactory.instance.objectNode().put("advancedSeconds", seconds.asLong()));
+        }));
         r.post("/_sim/tokens/revoke").handler(ctx -> {
             sim.tokens().revokeAllIssued();
             json(ctx, 200, JsonNodeFactory.instance.objectNode().put("revoked", true));

@@ -206,7 +206,9 @@ final class ODataService {
         String nextLink = null;
         if (paged && more && !page.isEmpty()) {
             String kept = q.rawQueryWithoutSkipToken();
-            nextLink = req.apiRoot() + "/" + req.path() + "?" + (kept.isEmpty() ? "" : kept + "&")
+            // BC writes keys in parentheses literally, however the caller encoded them
+            String path = req.path().replace("%28", "(").replace("%29", ")");
+            nextLink = req.apiRoot() + "/" + path + "?" + (kept.isEmpty() ? "" : kept + "&")
                     + "$skiptoken=" + page.get(page.size() - 1).id();
         }
         String context = req.apiRoot() + "/$metadata#" + contextPath + selectSuffix(q.select);

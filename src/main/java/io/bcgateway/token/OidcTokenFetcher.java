@@ -51,29 +51,32 @@ public final class OidcTokenFetcher implements TokenFetcher {
     }
 
     /**
-     * Maps a failure of the OIDC client. The client's message may embed Entra ID's whole answer; only the status,
-     * the OAuth error and the AADSTS number are kept, and a request that never got an answer counts as
-     * unavailable.
+     * Maps a failure of the OIDC client. Its message carries either Entra ID's error body or a status line; only
+     * the status, the OAuth error and the AADSTS number are kept. An answer with an OAuth error is a refusal
+     * (except Entra's own "try later" errors and throttling); no answer at all counts as unavailable.
      */
     static TokenException classify(Throwable failure) {
         String message = messageChain(failure);
         Matcher status = STATUS.matcher(message);
-        if (!status.find()) {
-            boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
-            return new TokenException(TokenException.Kind.UNAVAILABLE, 0, null, null,
-                    timedOut ? "token endpoint did not answer in time" : "token endpoint is unreachable (" + rootCause(failure) + ")");
-        }
-        int code = Integer.parseInt(status.group(1));
-        Matcher aadsts = AADSTS.matcher(message);
-        String aadstsCode = aadsts.find() ? "AADSTS" + aadsts.group(1) : null;
+        int code = status.find() ? Integer.parseInt(status.group(1)) : 0;
         Matcher oauth = OAUTH_ERROR.matcher(message);
         String error = oauth.find() ? oauth.group(1) : null;
-        TokenException.Kind kind = code == 429 || code >= 500 ? TokenException.Kind.UNAVAILABLE
-                : TokenException.Kind.REJECTED;
-        String detail = "token endpoint answered HTTP " + code
+        if (code == 0 && error == null) {
+            boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
+            return new TokenException(TokenException.Kind.UNAVAILABLE, 0, null, null,
+                    timedOut ? "token endpoint did not answer in time"
+                            : "token endpoint is unreachable (" + rootCause(failure) + ")");
+        }
+        Matcher aadsts = AADSTS.matcher(message);
+        String aadstsCode = aadsts.find() ? "AADSTS" + aadsts.group(1) : null;
+        boolean transient_ = code == 429 || code >= 500 || "temporarily_unavailable".equals(error)
+                || "server_error".equals(error) || "AADSTS90055".equals(aadstsCode);
+        String detail = (transient_ ? "token endpoint is unavailable" : "token endpoint refused the credentials")
+                + (code != 0 ? ": HTTP " + code : ":")
                 + (error != null ? " " + error : "")
                 + (aadstsCode != null ? " (" + aadstsCode + ")" : "");
-        return new TokenException(kind, code, aadstsCode, error, detail);
+        return new TokenException(transient_ ? TokenException.Kind.UNAVAILABLE : TokenException.Kind.REJECTED, code,
+                aadstsCode, error, detail);
     }
 
     /** The innermost cause's type, for operators; transport exceptions carry no secrets. */
