@@ -46,7 +46,10 @@ public class Connections {
     public Connections(GatewayConfig config, OidcClients oidcClients, Vertx vertx, Clock clock) {
         config.connections().forEach((name, c) -> {
             try {
-                byName.put(name.toLowerCase(Locale.ROOT), build(name, c, config, oidcClients, vertx, clock));
+                Connection built = build(name, c, config, oidcClients, vertx, clock);
+                if (byName.putIfAbsent(key(name), built) != null) {
+                    throw new IllegalArgumentException("another connection has the same name apart from case or '_'/'-'");
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("Connection '" + name + "' (gateway.connections." + name + ".*): "
                         + e.getMessage());
@@ -60,9 +63,16 @@ public class Connections {
         }
     }
 
-    /** The connection of that name (names are case-insensitive), if configured. */
+    /**
+     * The connection of that name, if configured. Names are case-insensitive and treat '_' and '-' alike, so that
+     * a connection defined as {@code GATEWAY_CONNECTIONS_CONTOSO_EU_*} answers at {@code /bc/contoso-eu/}.
+     */
     public Optional<Connection> find(String name) {
-        return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));
+        return Optional.ofNullable(byName.get(key(name)));
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public Iterable<Connection> all() {

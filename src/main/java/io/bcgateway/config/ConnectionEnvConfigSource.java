@@ -1,0 +1,72 @@
+package io.bcgateway.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * Makes connections that exist only as environment variables visible, as Kubernetes users expect:
+ * {@code GATEWAY_CONNECTIONS_CONTOSO_EU_CLIENT_SECRET} becomes {@code gateway.connections.contoso-eu.client-secret}.
+ *
+ * <p>Config mappings cannot discover the names of map entries from environment variables alone (the name and the
+ * key are both written with underscores), so this source recognises the known keys at the end of the variable
+ * name and treats what stands before them as the connection name, lower-cased with underscores as dashes.
+ */
+public final class ConnectionEnvConfigSource implements ConfigSource {
+
+    private static final String PREFIX = "GATEWAY_CONNECTIONS_";
+    /** Longest first, so that {@code CLIENT_SECRET} is not read as a name ending in {@code _CLIENT} + key. */
+    private static final List<String> KEYS = List.of("CLIENT_SECRET_FILE", "TRUST_CA_FILE", "CLIENT_SECRET",
+            "ENVIRONMENT", "TENANT_ID", "CLIENT_ID", "TOKEN_URL", "BASE_URL", "SCOPE");
+
+    private final Map<String, String> properties;
+
+    public ConnectionEnvConfigSource() {
+        this(System.getenv());
+    }
+
+    ConnectionEnvConfigSource(Map<String, String> env) {
+        Map<String, String> props = new HashMap<>();
+        env.forEach((name, value) -> {
+            if (!name.startsWith(PREFIX)) {
+                return;
+            }
+            String rest = name.substring(PREFIX.length());
+            for (String key : KEYS) {
+                if (rest.endsWith("_" + key) && rest.length() > key.length() + 1) {
+                    String connection = rest.substring(0, rest.length() - key.length() - 1)
+                            .toLowerCase(Locale.ROOT).replace('_', '-');
+                    props.put("gateway.connections." + connection + "."
+                            + key.toLowerCase(Locale.ROOT).replace('_', '-'), value);
+                    return;
+                }
+            }
+        });
+        this.properties = Map.copyOf(props);
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return properties.keySet();
+    }
+
+    @Override
+    public String getValue(String propertyName) {
+        return properties.get(propertyName);
+    }
+
+    @Override
+    public String getName() {
+        return "gateway-connections-env";
+    }
+
+    /** The same precedence as environment variables. */
+    @Override
+    public int getOrdinal() {
+        return 300;
+    }
+}

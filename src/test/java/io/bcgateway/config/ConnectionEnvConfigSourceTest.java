@@ -1,0 +1,36 @@
+package io.bcgateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class ConnectionEnvConfigSourceTest {
+
+    private final ConnectionEnvConfigSource source = new ConnectionEnvConfigSource(Map.of(
+            "GATEWAY_CONNECTIONS_CONTOSO_EU_CLIENT_SECRET", "s3cret",
+            "GATEWAY_CONNECTIONS_CONTOSO_EU_CLIENT_ID", "app",
+            "GATEWAY_CONNECTIONS_FABRIKAM_TENANT_ID", "tid",
+            "GATEWAY_CONNECTIONS_FABRIKAM_BASE_URL", "https://bc.fabrikam.local:7048/BC",
+            "GATEWAY_CONNECTIONS_CLIENT_ID", "no connection name",
+            "GATEWAY_UPSTREAM_CONNECT_TIMEOUT", "3s",
+            "PATH", "/usr/bin"));
+
+    @Test
+    void readsTheConnectionNameFromBeforeTheKnownKey() {
+        assertEquals("s3cret", source.getValue("gateway.connections.contoso-eu.client-secret"));
+        assertEquals("app", source.getValue("gateway.connections.contoso-eu.client-id"));
+        assertEquals("https://bc.fabrikam.local:7048/BC", source.getValue("gateway.connections.fabrikam.base-url"));
+    }
+
+    @Test
+    void ignoresEverythingElse() {
+        assertEquals(Set.of("gateway.connections.contoso-eu.client-secret", "gateway.connections.contoso-eu.client-id",
+                "gateway.connections.fabrikam.tenant-id", "gateway.connections.fabrikam.base-url"),
+                source.getPropertyNames());
+        assertNull(source.getValue("gateway.upstream.connect-timeout"));
+    }
+}
