@@ -1,0 +1,237 @@
+package io.bcgateway.throttle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+/**
+ * Admission to one Business Central principal: never more than its running-slot limit at once, never more than
+ * its rate inside the sliding window, nothing at all while the principal is paused (after BC said
+ * {@code Retry-After}). Requests beyond that wait in a bounded FIFO queue — fair: first come, first sent — until
+ * their deadline; one that cannot be sent in time is refused with the time after which a retry can succeed.
+ *
+ * <p>BC's limits per principal (bc-facts): 6,000 requests per 5-minute sliding window, 5 running, 95 queued. The
+ * gateway keeps its own queue in front so that BC's queue and its 429s are never reached.
+ *
+ * <p>Thread-safe: state changes happen under the object's lock; promises complete outside it.
+ */
+public final class Admission {
+
+    /** A running slot; give it back exactly once when BC has answered (or the attempt failed). */
+    public interface Permit {
+        void release();
+    }
+
+    private final String principal;
+    private final int maxRunning;
+    private final int windowLimit;
+    private final Duration window;
+    private final int maxQueued;
+    private final Clock clock;
+    private final Timers timers;
+
+    private final Deque<Waiter> queue = new ArrayDeque<>();
+    /** Send instants inside the current window, oldest first. */
+    private final Deque<Instant> sent = new ArrayDeque<>();
+    private int running;
+    private Instant pausedUntil = Instant.MIN;
+    private long wakeTimer = -1;
+    private Instant wakeAt;
+
+    public Admission(String principal, int maxRunning, int windowLimit, Duration window, int maxQueued, Clock clock,
+            Timers timers) {
+        if (maxRunning < 1 || windowLimit < 1 || maxQueued < 0 || window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("admission for '" + principal
+                    + "' needs maxRunning >= 1, windowLimit >= 1, a positive window and maxQueued >= 0");
+        }
+        this.principal = principal;
+        this.maxRunning = maxRunning;
+        this.windowLimit = windowLimit;
+        this.window = window;
+        this.maxQueued = maxQueued;
+        this.clock = clock;
+        this.timers = timers;
+    }
+
+    /**
+     * A running slot, as soon as limits allow and no later than {@code deadline}; otherwise fails with an
+     * {@link AdmissionRejectedException}.
+     */
+    public Future<Permit> acquire(Instant deadline) {
+        List<Runnable> completions = new ArrayList<>(1);
+        Promise<Permit> promise = Promise.promise();
+        synchronized (this) {
+            Instant now = clock.instant();
+            Instant earliest = earliestStart(now);
+            boolean admitNow = queue.isEmpty() && running < maxRunning && !earliest.isAfter(now);
+            if (!admitNow && queue.size() >= maxQueued) {
+                completions.add(() -> promise.fail(new AdmissionRejectedException(
+                        "the gateway's queue for principal '" + principal + "' is full", retryAfter(now))));
+            } else if (earliest.isAfter(deadline)) {
+                completions.add(() -> promise.fail(new AdmissionRejectedException(
+                        "principal '" + principal + "' cannot be sent to before the request's deadline",
+                        Duration.between(now, earliest))));
+            } else {
+                Waiter w = new Waiter(promise, deadline);
+                queue.addLast(w);
+                w.deadlineTimer = timers.schedule(Duration.between(now, deadline).plusMillis(1), () -> expire(w));
+                drain(now, completions);
+            }
+        }
+        completions.forEach(Runnable::run);
+        return promise.future();
+    }
+
+    /**
+     * BC answered 429 or 503 with {@code Retry-After} (or the gateway backs off): nothing is sent to this principal
+     * until {@code until}; queued requests wait (or give up when their deadline comes first).
+     */
+    public void pauseUntil(Instant until) {
+        List<Runnable> completions = new ArrayList<>();
+        synchronized (this) {
+            if (until.isAfter(pausedUntil)) {
+                pausedUntil = until;
+            }
+            drain(clock.instant(), completions);
+        }
+        completions.forEach(Runnable::run);
+    }
+
+    public synchronized int running() {
+        return running;
+    }
+
+    public synchronized int queued() {
+        return queue.size();
+    }
+
+    /** Requests sent within the current window. */
+    public synchronized int sentInWindow() {
+        prune(clock.instant());
+        return sent.size();
+    }
+
+    public synchronized Instant pausedUntil() {
+        return pausedUntil;
+    }
+
+    private void release() {
+        List<Runnable> completions = new ArrayList<>();
+        synchronized (this) {
+            running--;
+            drain(clock.instant(), completions);
+        }
+        completions.forEach(Runnable::run);
+    }
+
+    private void expire(Waiter w) {
+        List<Runnable> completions = new ArrayList<>(1);
+        synchronized (this) {
+            if (!queue.remove(w)) {
+                return;
+            }
+            Instant now = clock.instant();
+            completions.add(() -> w.promise.fail(new AdmissionRejectedException(
+                    "principal '" + principal + "' had no free slot before the request's deadline",
+                    retryAfter(now))));
+        }
+        completions.forEach(Runnable::run);
+    }
+
+    private void onWake() {
+        List<Runnable> completions = new ArrayList<>();
+        synchronized (this) {
+            wakeTimer = -1;
+            wakeAt = null;
+            drain(clock.instant(), completions);
+        }
+        completions.forEach(Runnable::run);
+    }
+
+    /** Admits queued requests while the limits allow; otherwise arranges to look again when they will. */
+    private void drain(Instant now, List<Runnable> completions) {
+        while (!queue.isEmpty() && running < maxRunning) {
+            Instant earliest = earliestStart(now);
+            if (earliest.isAfter(now)) {
+                wakeAt(now, earliest);
+                return;
+            }
+            Waiter w = queue.removeFirst();
+            timers.cancel(w.deadlineTimer);
+            running++;
+            sent.addLast(now);
+            completions.add(() -> w.promise.complete(new OnceReleased()));
+        }
+    }
+
+    /** When limits other than the running slots next allow a send: the pause, and the window's oldest send. */
+    private Instant earliestStart(Instant now) {
+        prune(now);
+        Instant earliest = pausedUntil.isAfter(now) ? pausedUntil : now;
+        if (sent.size() >= windowLimit) {
+            Instant windowFree = sent.peekFirst().plus(window);
+            if (windowFree.isAfter(earliest)) {
+                earliest = windowFree;
+            }
+        }
+        return earliest;
+    }
+
+    /** How long a refused caller should wait: until the pause or the window next frees a send. */
+    private Duration retryAfter(Instant now) {
+        Instant earliest = earliestStart(now);
+        Duration d = Duration.between(now, earliest);
+        return d.isZero() ? Duration.ofSeconds(1) : d;
+    }
+
+    private void prune(Instant now) {
+        Instant horizon = now.minus(window);
+        while (!sent.isEmpty() && !sent.peekFirst().isAfter(horizon)) {
+            sent.removeFirst();
+        }
+    }
+
+    private void wakeAt(Instant now, Instant at) {
+        if (wakeAt != null && !wakeAt.isAfter(at)) {
+            return;
+        }
+        if (wakeTimer >= 0) {
+            timers.cancel(wakeTimer);
+        }
+        wakeAt = at;
+        wakeTimer = timers.schedule(Duration.between(now, at), this::onWake);
+    }
+
+    private static final class Waiter {
+        final Promise<Permit> promise;
+        final Instant deadline;
+        long deadlineTimer;
+
+        Waiter(Promise<Permit> promise, Instant deadline) {
+            this.promise = promise;
+            this.deadline = deadline;
+        }
+    }
+
+    private final class OnceReleased implements Permit {
+        private boolean released;
+
+        @Override
+        public void release() {
+            synchronized (Admission.this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+            }
+            Admission.this.release();
+        }
+    }
+}
