@@ -1,6 +1,7 @@
 package io.bcgateway.config;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
@@ -39,4 +40,22 @@ public interface ConnectionConfig {
      * on-premises servers with a private CA. TLS is always verified; there is no switch to turn that off.
      */
     Optional<Path> trustCaFile();
+
+    /** BC's limits for each principal of this connection; unset values come from {@code gateway.throttle.*}. */
+    LimitsConfig limits();
+
+    /**
+     * More app registrations for the same tenant, each its own BC principal with its own token, window and
+     * slots: Microsoft's documented way past the per-principal limits. Requests go to the least loaded one.
+     */
+    Map<String, PoolCredential> pool();
+
+    /** One more app registration in a connection's credential pool. */
+    interface PoolCredential {
+        /** Application (client) id. */
+        String clientId();
+
+        /** Its client secret. */
+        String clientSecret();
+    }
 }

@@ -1,11 +1,50 @@
 package io.bcgateway.connection;
 
-import io.bcgateway.token.TokenSource;
+import java.util.List;
+
+import io.bcgateway.resilience.RetryBudget;
+import io.bcgateway.resilience.UpstreamBreaker;
 import io.vertx.core.http.HttpClient;
 
 /**
- * One configured Business Central connection, ready to use: where BC is, the pooled client that reaches it,
- * and the token cache of its app registration (its principal).
+ * One configured Business Central connection, ready to use: where BC is, the pooled client that reaches it, its
+ * principals (one, or a credential pool), its retry budget and its circuit breaker.
  */
-public record Connection(String name, BcEndpoint endpoint, HttpClient http, TokenSource tokens) {
+public record Connection(String name, BcEndpoint endpoint, HttpClient http, List<Principal> principals,
+        RetryBudget retryBudget, UpstreamBreaker breaker) {
+
+    public Connection {
+        if (principals.isEmpty()) {
+            throw new IllegalArgumentException("a connection needs at least one principal");
+        }
+        principals = List.copyOf(principals);
+    }
+
+    /**
+     * The principal with the least work running or queued, then the fewest requests in its window: with a pool of
+     * app registrations the load spreads so that each stays within BC's per-principal limits.
+     */
+    public Principal pick() {
+        if (principals.size() == 1) {
+            return principals.get(0);
+        }
+        Principal best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        int bestWindow = Integer.MAX_VALUE;
+        for (Principal p : principals) {
+            int load = p.load();
+            int window = load == bestLoad ? p.admission().sentInWindow() : Integer.MAX_VALUE;
+            if (load < bestLoad || (load == bestLoad && window < bestWindow)) {
+                best = p;
+                bestLoad = load;
+                bestWindow = p.admission().sentInWindow();
+            }
+        }
+        return best;
+    }
+
+    /** The first principal: the connection's own client id. */
+    public Principal primary() {
+        return principals.get(0);
+    }
 }

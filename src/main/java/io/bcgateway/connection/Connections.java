@@ -3,6 +3,8 @@ package io.bcgateway.connection;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,13 @@ import org.jboss.logging.Logger;
 
 import io.bcgateway.config.ConnectionConfig;
 import io.bcgateway.config.GatewayConfig;
+import io.bcgateway.config.LimitsConfig;
+import io.bcgateway.config.ThrottleConfig;
+import io.bcgateway.resilience.RetryBudget;
+import io.bcgateway.resilience.UpstreamBreaker;
+import io.bcgateway.throttle.Admission;
+import io.bcgateway.throttle.Timers;
+import io.bcgateway.throttle.VertxTimers;
 import io.bcgateway.token.OidcTokenFetcher;
 import io.bcgateway.token.TokenSource;
 import io.quarkus.oidc.client.OidcClient;
@@ -43,10 +52,12 @@ public class Connections {
     private final Map<String, Connection> byName = new TreeMap<>();
 
     @Inject
-    public Connections(GatewayConfig config, OidcClients oidcClients, Vertx vertx, Clock clock) {
+    public Connections(GatewayConfig config, ThrottleConfig throttle, OidcClients oidcClients, Vertx vertx,
+            Clock clock) {
+        Timers timers = new VertxTimers(vertx);
         config.connections().forEach((name, c) -> {
             try {
-                Connection built = build(name, c, config, oidcClients, vertx, clock);
+                Connection built = build(name, c, config, throttle, oidcClients, vertx, clock, timers);
                 if (byName.putIfAbsent(key(name), built) != null) {
                     throw new IllegalArgumentException("another connection has the same name apart from case or '_'/'-'");
                 }
@@ -79,22 +90,43 @@ public class Connections {
         return byName.values();
     }
 
-    private static Connection build(String name, ConnectionConfig c, GatewayConfig config, OidcClients oidcClients,
-            Vertx vertx, Clock clock) {
+    private static Connection build(String name, ConnectionConfig c, GatewayConfig config, ThrottleConfig throttle,
+            OidcClients oidcClients, Vertx vertx, Clock clock, Timers timers) {
         BcEndpoint endpoint = BcEndpoint.of(c.baseUrl(), c.environment());
         String secret = c.clientSecret().filter(s -> !s.isBlank())
                 .orElseThrow(() -> new IllegalArgumentException("client-secret is not set"));
         String tokenUrl = c.tokenUrl().orElse(DEFAULT_TOKEN_URL.formatted(c.tenantId()));
-        OidcClient oidc = oidcClient(name, c, secret, tokenUrl, config, oidcClients);
+        List<Principal> principals = new ArrayList<>();
+        principals.add(principal(name, name, c, c.clientId(), secret, tokenUrl, config, throttle, oidcClients, clock,
+                timers));
+        c.pool().forEach((id, credential) -> principals.add(principal(name, name + "/" + id, c,
+                credential.clientId(), credential.clientSecret(), tokenUrl, config, throttle, oidcClients, clock,
+                timers)));
+        ThrottleConfig.Retry retry = throttle.retry();
+        RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
+                clock);
+        return new Connection(name, endpoint, httpClient(vertx, endpoint, c, config.upstream()), principals, budget,
+                new UpstreamBreaker(name, throttle.circuitBreaker()));
+    }
+
+    /** One app registration: its OIDC client and token cache, and its admission under BC's per-principal limits. */
+    private static Principal principal(String connection, String label, ConnectionConfig c, String clientId,
+            String secret, String tokenUrl, GatewayConfig config, ThrottleConfig throttle, OidcClients oidcClients,
+            Clock clock, Timers timers) {
+        OidcClient oidc = oidcClient(label, c, clientId, secret, tokenUrl, config, oidcClients);
         GatewayConfig.Token t = config.token();
-        TokenSource tokens = new TokenSource(name, new OidcTokenFetcher(oidc, t.requestTimeout()), clock,
+        TokenSource tokens = new TokenSource(label, new OidcTokenFetcher(oidc, t.requestTimeout()), clock,
                 t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(), t.failureBackoffMax());
-        return new Connection(name, endpoint, httpClient(vertx, endpoint, c, config.upstream()), tokens);
+        LimitsConfig limits = c.limits();
+        Admission admission = new Admission(label, limits.maxRunning().orElse(throttle.maxRunning()),
+                limits.rateLimit().orElse(throttle.rateLimit()), limits.rateWindow().orElse(throttle.rateWindow()),
+                throttle.maxQueued(), clock, timers);
+        return new Principal(clientId, tokens, admission);
     }
 
     /** One named OIDC client per connection: client-credentials grant, discovery off, secret sent in the form. */
-    private static OidcClient oidcClient(String name, ConnectionConfig c, String secret, String tokenUrl,
-            GatewayConfig config, OidcClients oidcClients) {
+    private static OidcClient oidcClient(String name, ConnectionConfig c, String clientId, String secret,
+            String tokenUrl, GatewayConfig config, OidcClients oidcClients) {
         URI uri = URI.create(tokenUrl);
         if (uri.getScheme() == null || uri.getHost() == null) {
             throw new IllegalArgumentException("token-url is not an absolute URL");
@@ -103,11 +135,11 @@ public class Connections {
             throw new IllegalArgumentException("token-url uses plain http for a non-loopback host; use https");
         }
         var oidcConfig = new OidcClientConfigBuilder()
-                .id("bc-" + name)
+                .id("bc-" + name.replace('/', '-'))
                 .authServerUrl(uri.getScheme() + "://" + uri.getRawAuthority())
                 .discoveryEnabled(false)
                 .tokenPath(tokenUrl)
-                .clientId(c.clientId())
+                .clientId(clientId)
                 .credentials().clientSecret(secret, Method.POST).end()
                 .scopes(c.scope())
                 // Further retries are the gateway's decision (back-off and a failure memory); the client's minimum

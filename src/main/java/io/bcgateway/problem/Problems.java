@@ -1,5 +1,6 @@
 package io.bcgateway.problem;
 
+import io.bcgateway.throttle.AdmissionRejectedException;
 import io.bcgateway.token.TokenException;
 
 /** The catalogue of the gateway's own errors: one place that decides each status and type. */
@@ -37,6 +38,25 @@ public final class Problems {
             p.retryAfter(5);
         }
         return p;
+    }
+
+    /**
+     * The gateway will not send the request within the caller's deadline (BC's per-principal limits, or BC's own
+     * Retry-After). BC never saw it.
+     */
+    public static Problem throttled(String connection, AdmissionRejectedException e) {
+        return Problem.of(429, "throttled", "Business Central's limits leave no room before the deadline",
+                "Connection '" + connection + "': " + e.getMessage() + ". Retry after " + e.retryAfterSeconds()
+                        + " s, or allow more time with the X-Gateway-Deadline header.")
+                .with("connection", connection).retryAfter(e.retryAfterSeconds());
+    }
+
+    /** BC has been failing; the circuit is open and nothing is sent until it half-opens. */
+    public static Problem circuitOpen(String connection, java.time.Duration delay) {
+        long seconds = Math.max(1, (delay.toMillis() + 999) / 1000);
+        return Problem.of(503, "circuit-open", "Business Central is failing; calls are paused",
+                "Connection '" + connection + "': too many recent calls failed with server errors or timeouts.")
+                .with("connection", connection).retryAfter(seconds);
     }
 
     public static Problem upstreamUnreachable(String connection, String detail) {

@@ -1,7 +1,26 @@
 package io.bcgateway.proxy;
 
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.connection.Connection;
-import io.bcgateway.problem.Problem;
+import io.bcgateway.connection.Principal;
+import io.bcgateway.problem.Problems;
+import io.bcgateway.resilience.Backoff;
+import io.bcgateway.resilience.BcFailureException;
+import io.bcgateway.resilience.RetryAfter;
+import io.bcgateway.resilience.RetryPolicy;
+import io.bcgateway.throttle.Admission;
+import io.bcgateway.throttle.AdmissionRejectedException;
 import io.bcgateway.token.AccessToken;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -16,18 +35,26 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 
 /**
- * One caller request on its way through the gateway: token, upstream attempt(s), and the streamed answer.
+ * One caller request on its way through the gateway: admission to a principal, token, upstream attempt(s)
+ * through the circuit breaker, and the streamed answer.
  *
- * <p>Bodies up to the replay limit are read into memory first so that the request can be sent again after a 401
- * (one fresh token, one replay); larger bodies are piped straight to Business Central and never replayed. Every
- * callback runs on the caller's event loop.
+ * <p>Bodies up to the replay limit are read into memory first so the request can be sent again (after a 401 with
+ * a fresh token, or a retry per {@link RetryPolicy}); larger bodies are piped straight to Business Central and only
+ * re-sent when the connection could not even be opened. Every callback runs on the caller's event loop.
  */
 final class ProxyExchange {
 
     /** BC cancels any request after ten minutes (bc-facts: request time). */
     private static final long UPLOAD_IDLE_TIMEOUT_MILLIS = 10 * 60 * 1000;
+    /** BC's error answers are small JSON documents; they are read whole to decide on a retry. */
+    private static final int ERROR_STATUS_MIN = 500;
+
+    /** BC's answer to one attempt; {@code body} is set when it was read whole (error answers). */
+    private record Answer(HttpClientResponse response, Buffer body) {
+    }
 
     private final HttpServerRequest request;
     private final HttpServerResponse response;
@@ -35,67 +62,108 @@ final class ProxyExchange {
     private final String upstreamUri;
     private final RequestBody body;
     private final long readTimeoutMillis;
+    private final ThrottleConfig.Retry retry;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Instant deadline;
     private final Context context;
     private HttpClientRequest upstreamRequest;
     private boolean upstreamFinished;
+    private Admission.Permit permit;
     private int attempts;
+    private int retries;
+    private boolean tokenReplayed;
 
     ProxyExchange(HttpServerRequest request, Connection connection, String upstreamUri, RequestBody body,
-            long readTimeoutMillis) {
+            long readTimeoutMillis, ThrottleConfig.Retry retry, Backoff backoff, Clock clock, Duration budget) {
         this.request = request;
         this.response = request.response();
         this.connection = connection;
         this.upstreamUri = upstreamUri;
         this.body = body;
         this.readTimeoutMillis = readTimeoutMillis;
+        this.retry = retry;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.deadline = clock.instant().plus(budget);
         this.context = Vertx.currentContext();
     }
 
     void start() {
         response.closeHandler(v -> abortUpstream());
-        Future<AccessToken> token = connection.tokens().token();
+        connection.retryBudget().recordRequest();
         if (body.isBuffered()) {
-            Future<Buffer> content = body.read(request);
-            onContext(Future.all(token, content), ar -> {
+            onContext(body.read(request), ar -> {
                 if (ar.failed()) {
                     fail(ar.cause());
                 } else {
-                    send(token.result());
+                    admit();
                 }
             });
         } else {
-            onContext(token, ar -> {
-                if (ar.failed()) {
-                    fail(ar.cause());
-                } else {
-                    send(ar.result());
-                }
-            });
+            admit();
         }
     }
 
-    private void send(AccessToken token) {
+    /** Waits for a running slot of the least loaded principal, then for its token. */
+    private void admit() {
+        Principal principal = connection.pick();
+        onContext(principal.admission().acquire(deadline), admitted -> {
+            if (admitted.failed()) {
+                fail(admitted.cause());
+                return;
+            }
+            permit = admitted.result();
+            onContext(principal.tokens().token(), token -> {
+                if (token.failed()) {
+                    fail(token.cause());
+                } else {
+                    attempt(principal, token.result());
+                }
+            });
+        });
+    }
+
+    private void attempt(Principal principal, AccessToken token) {
         attempts++;
+        connection.breaker().call(() -> send(token)).whenComplete((answer, error) -> onContext(
+                error == null ? Future.succeededFuture(answer) : Future.failedFuture(unwrap(error)),
+                ar -> {
+                    if (ar.succeeded()) {
+                        onAnswer(principal, token, ar.result());
+                    } else {
+                        onFailure(ar.cause());
+                    }
+                }));
+    }
+
+    /** One request to BC. Completes exceptionally with {@link BcFailureException} for what the breaker counts. */
+    private CompletionStage<Answer> send(AccessToken token) {
+        CompletableFuture<Answer> outcome = new CompletableFuture<>();
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setURI(upstreamUri)
                 // While the body is still going up, only BC's own ten-minute request limit applies; the read
-                // timeout starts once the request is fully sent (see bodySent).
+                // timeout starts once the request is fully sent.
                 .setIdleTimeout(UPLOAD_IDLE_TIMEOUT_MILLIS);
         connection.http().request(options).onComplete(ar -> {
             if (ar.failed()) {
-                fail(ar.cause());
+                RetryPolicy.Outcome o = ar.cause() instanceof ConnectException ? RetryPolicy.Outcome.NOT_SENT
+                        : RetryPolicy.Outcome.UNKNOWN;
+                outcome.completeExceptionally(new BcFailureException(null, ar.cause(), o));
                 return;
             }
             HttpClientRequest up = ar.result();
             upstreamRequest = up;
+            upstreamFinished = false;
             HeaderFilter.copyRequestHeaders(request.headers(), up.headers());
             up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
             up.response().onComplete(res -> {
                 if (res.failed()) {
-                    fail(res.cause());
+                    outcome.completeExceptionally(new BcFailureException(null, res.cause(),
+                            RetryPolicy.Outcome.UNKNOWN));
                 } else {
-                    onUpstreamResponse(res.result(), token);
+                    classify(res.result(), outcome);
                 }
             });
             Future<Void> sent;
@@ -115,32 +183,124 @@ final class ProxyExchange {
                 if (done.succeeded()) {
                     up.idleTimeout(readTimeoutMillis);
                 } else {
-                    fail(done.cause());
+                    outcome.completeExceptionally(new BcFailureException(null, done.cause(),
+                            RetryPolicy.Outcome.UNKNOWN));
                 }
             });
         });
+        return outcome;
     }
 
-    private void onUpstreamResponse(HttpClientResponse upstream, AccessToken token) {
-        if (upstream.statusCode() == 401 && attempts == 1 && body.isBuffered()) {
-            // BC refused the token (revoked, or rotated keys): one fresh token, one replay. A second 401 is the
-            // caller's to see.
-            upstreamRequest = null;
-            upstream.body().onComplete(drained -> onContext(connection.tokens().tokenAfterRejection(token), ar -> {
-                if (ar.failed()) {
-                    fail(ar.cause());
-                } else {
-                    send(ar.result());
-                }
-            }));
+    /** Reads error answers whole (they decide retries); passes everything else on unread, to be streamed. */
+    private void classify(HttpClientResponse upstream, CompletableFuture<Answer> outcome) {
+        int status = upstream.statusCode();
+        if (status != 429 && status < ERROR_STATUS_MIN) {
+            // Held until the exchange decides what to do with it (the breaker may complete later, elsewhere):
+            // the pipe to the caller resumes it, so no chunk is lost.
+            upstream.pause();
+            outcome.complete(new Answer(upstream, null));
             return;
         }
-        relay(upstream);
+        upstream.body().onComplete(read -> {
+            if (read.failed()) {
+                outcome.completeExceptionally(new BcFailureException(null, read.cause(), RetryPolicy.Outcome.UNKNOWN));
+                return;
+            }
+            upstreamFinished = true;
+            Answer answer = new Answer(upstream, read.result());
+            RetryPolicy.Outcome o = RetryPolicy.ofStatus(status, bcErrorCode(read.result()));
+            if (status >= ERROR_STATUS_MIN && o != RetryPolicy.Outcome.NOT_EXECUTED) {
+                outcome.completeExceptionally(new BcFailureException(answer, null, o));
+            } else {
+                outcome.complete(answer);
+            }
+        });
     }
 
-    private void relay(HttpClientResponse upstream) {
+    private void onAnswer(Principal principal, AccessToken token, Answer answer) {
+        int status = answer.response().statusCode();
+        if (status == 401 && !tokenReplayed && body.isBuffered()) {
+            // BC refused the token (revoked, or rotated keys): one fresh token, one replay, keeping the slot.
+            // A second 401 is the caller's to see.
+            tokenReplayed = true;
+            upstreamRequest = null;
+            Future<Buffer> drained = answer.response().body();
+            answer.response().resume();
+            drained.onComplete(ignored -> onContext(principal.tokens().tokenAfterRejection(token),
+                    ar -> {
+                        if (ar.failed()) {
+                            fail(ar.cause());
+                        } else {
+                            attempt(principal, ar.result());
+                        }
+                    }));
+            return;
+        }
+        RetryPolicy.Outcome outcome = answer.body() == null ? RetryPolicy.Outcome.FINAL
+                : RetryPolicy.ofStatus(status, bcErrorCode(answer.body()));
+        if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
+            // BC is throttling this principal: everyone queued for it waits, not only this request.
+            Optional<Duration> told = RetryAfter.parse(answer.response().getHeader(HttpHeaders.RETRY_AFTER), clock);
+            Duration pause = told.orElseGet(() -> backoff.delay(retries + 1));
+            if (pause.compareTo(retry.maxRetryAfter()) <= 0) {
+                principal.admission().pauseUntil(clock.instant().plus(pause));
+            }
+            retryOrElse(outcome, pause, true, () -> relay(answer));
+            return;
+        }
+        relay(answer);
+    }
+
+    private void onFailure(Throwable failure) {
+        if (failure instanceof BcFailureException f) {
+            Answer answer = (Answer) f.result();
+            Duration wait = answer == null ? backoff.delay(retries + 1)
+                    : RetryAfter.parse(answer.response().getHeader(HttpHeaders.RETRY_AFTER), clock)
+                            .orElseGet(() -> backoff.delay(retries + 1));
+            retryOrElse(f.outcome(), wait, false, () -> {
+                if (answer != null) {
+                    relay(answer);
+                } else {
+                    fail(f.getCause());
+                }
+            });
+            return;
+        }
+        fail(failure);
+    }
+
+    /**
+     * Retries when the policy, the body, the attempt limit, the retry budget and the caller's deadline all allow;
+     * otherwise {@code giveUp}. After a throttling answer the principal is already paused, so the retry simply
+     * queues again for admission; otherwise it waits {@code wait} first.
+     */
+    private void retryOrElse(RetryPolicy.Outcome outcome, Duration wait, boolean paused, Runnable giveUp) {
+        boolean replayable = body.isBuffered() || outcome == RetryPolicy.Outcome.NOT_SENT;
+        boolean allowed = replayable
+                && RetryPolicy.mayRetry(outcome, request.method(), request.getHeader(HttpHeaders.IF_MATCH))
+                && attempts < retry.maxAttempts()
+                && wait.compareTo(retry.maxRetryAfter()) <= 0
+                && clock.instant().plus(wait).isBefore(deadline)
+                && connection.retryBudget().tryRetry();
+        if (!allowed) {
+            giveUp.run();
+            return;
+        }
+        retries++;
+        releasePermit();
+        upstreamRequest = null;
+        if (paused || wait.isZero()) {
+            admit();
+        } else {
+            context.owner().setTimer(Math.max(1, wait.toMillis()), id -> admit());
+        }
+    }
+
+    private void relay(Answer answer) {
+        HttpClientResponse upstream = answer.response();
         if (response.closed()) {
             abortUpstream();
+            releasePermit();
             return;
         }
         int status = upstream.statusCode();
@@ -149,6 +309,12 @@ final class ProxyExchange {
             response.setStatusMessage(upstream.statusMessage());
         }
         HeaderFilter.copyResponseHeaders(upstream.headers(), response.headers());
+        if (answer.body() != null) {
+            response.headers().remove(HttpHeaders.CONTENT_LENGTH);
+            response.end(answer.body());
+            releasePermit();
+            return;
+        }
         boolean rewrite = shouldRewriteLinks(upstream);
         if (rewrite) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH);
@@ -168,6 +334,7 @@ final class ProxyExchange {
     }
 
     private void relayed(AsyncResult<Void> result) {
+        releasePermit();
         if (result.succeeded()) {
             upstreamFinished = true;
         } else {
@@ -185,14 +352,20 @@ final class ProxyExchange {
     }
 
     private void fail(Throwable failure) {
+        releasePermit();
         abortUpstream();
         if (response.headWritten()) {
             brokenMidBody();
             return;
         }
-        Problem problem = UpstreamFailures.toProblem(connection.name(), failure);
         request.resume();
-        problem.send(response);
+        if (failure instanceof AdmissionRejectedException rejected) {
+            Problems.throttled(connection.name(), rejected).send(response);
+        } else if (failure instanceof CircuitBreakerOpenException) {
+            Problems.circuitOpen(connection.name(), connection.breaker().delay()).send(response);
+        } else {
+            UpstreamFailures.toProblem(connection.name(), failure).send(response);
+        }
     }
 
     /**
@@ -206,6 +379,14 @@ final class ProxyExchange {
         }
     }
 
+    private void releasePermit() {
+        Admission.Permit p = permit;
+        permit = null;
+        if (p != null) {
+            p.release();
+        }
+    }
+
     private void abortUpstream() {
         HttpClientRequest up = upstreamRequest;
         if (up != null && !upstreamFinished) {
@@ -214,8 +395,22 @@ final class ProxyExchange {
         }
     }
 
+    /** {@code error.code} of a BC error body, or null. */
+    private static String bcErrorCode(Buffer body) {
+        try {
+            JsonObject error = new JsonObject(body).getJsonObject("error");
+            return error == null ? null : error.getString("code");
+        } catch (RuntimeException notJson) {
+            return null;
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
     private <T> void onContext(Future<T> future, Handler<AsyncResult<T>> handler) {
-        if (future.isComplete()) {
+        if (future.isComplete() && Vertx.currentContext() == context) {
             handler.handle(future);
             return;
         }

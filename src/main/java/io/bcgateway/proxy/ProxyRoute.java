@@ -1,16 +1,21 @@
 package io.bcgateway.proxy;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.bcgateway.config.GatewayConfig;
+import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Connections;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.Problems;
+import io.bcgateway.resilience.Backoff;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -32,12 +37,19 @@ public class ProxyRoute {
     private final Connections connections;
     private final int replayableBodyLimit;
     private final long readTimeoutMillis;
+    private final ThrottleConfig throttle;
+    private final Backoff backoff;
+    private final Clock clock;
 
     @Inject
-    public ProxyRoute(Connections connections, GatewayConfig config) {
+    public ProxyRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, Clock clock) {
         this.connections = connections;
         this.replayableBodyLimit = config.upstream().replayableBodyLimit();
         this.readTimeoutMillis = config.upstream().readTimeout().toMillis();
+        this.throttle = throttle;
+        this.clock = clock;
+        this.backoff = new Backoff(throttle.retry().backoffBase(), throttle.retry().backoffMax(),
+                bound -> ThreadLocalRandom.current().nextLong(bound));
     }
 
     void register(@Observes Router router) {
@@ -70,9 +82,17 @@ public class ProxyRoute {
             answer(request, Problems.badRequest(connection.name(), refused));
             return;
         }
+        Duration budget = Deadline.parse(request.getHeader(Deadline.HEADER), throttle.defaultDeadline(),
+                throttle.maxDeadline());
+        if (budget == null) {
+            answer(request, Problems.badRequest(connection.name(), Deadline.HEADER
+                    + " must be a whole number of seconds, or a number with ms, s or m (e.g. 20s)"));
+            return;
+        }
         String upstreamUri = connection.endpoint().upstreamUri(rest, request.query());
         RequestBody body = RequestBody.of(request, replayableBodyLimit);
-        new ProxyExchange(request, connection, upstreamUri, body, readTimeoutMillis).start();
+        new ProxyExchange(request, connection, upstreamUri, body, readTimeoutMillis, throttle.retry(), backoff, clock,
+                budget).start();
     }
 
     private static void answer(HttpServerRequest request, Problem problem) {

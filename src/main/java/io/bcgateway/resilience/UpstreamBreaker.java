@@ -1,0 +1,74 @@
+package io.bcgateway.resilience;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.util.TypeLiteral;
+
+import io.bcgateway.config.ThrottleConfig;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.TypedGuard;
+
+/**
+ * The circuit breaker of one connection (SmallRye Fault Tolerance, named {@code bc-<connection>} so its state is
+ * visible through {@link CircuitBreakerMaintenance}).
+ *
+ * <p>Only {@link BcFailureException} counts as a failure: the attempt completes with it for 5xx answers (except
+ * BC's throttling 503), timeouts and transport failures. 4xx answers, 429s and throttling are healthy BC
+ * behaviour and count as successes. When the circuit is open, calls fail at once with SmallRye's
+ * {@code CircuitBreakerOpenException} and nothing is sent.
+ */
+public final class UpstreamBreaker {
+
+    private final String name;
+    private final TypedGuard<CompletionStage<Object>> guard;
+    private final Duration delay;
+
+    public UpstreamBreaker(String connection, ThrottleConfig.Breaker config) {
+        this.name = "bc-" + connection;
+        this.delay = config.delay();
+        this.guard = config.enabled()
+                ? TypedGuard.create(new TypeLiteral<CompletionStage<Object>>() {
+                })
+                        .withCircuitBreaker()
+                        .name(name)
+                        .requestVolumeThreshold(config.requestVolumeThreshold())
+                        .failureRatio(config.failureRatio())
+                        .delay(config.delay().toMillis(), ChronoUnit.MILLIS)
+                        .successThreshold(config.successThreshold())
+                        .failOn(BcFailureException.class)
+                        .done()
+                        .build()
+                : null;
+    }
+
+    /** Runs one attempt through the breaker. */
+    @SuppressWarnings("unchecked")
+    public <T> CompletionStage<T> call(Supplier<CompletionStage<T>> attempt) {
+        if (guard == null) {
+            return attempt.get();
+        }
+        try {
+            return (CompletionStage<T>) guard.get(() -> (CompletionStage<Object>) attempt.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** How long an open circuit stays open: the Retry-After the gateway gives callers meanwhile. */
+    public Duration delay() {
+        return delay;
+    }
+
+    public CircuitBreakerState state() {
+        return guard == null ? CircuitBreakerState.CLOSED : CircuitBreakerMaintenance.get().currentState(name);
+    }
+}
