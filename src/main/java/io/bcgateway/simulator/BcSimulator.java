@@ -140,6 +140,10 @@ public final class BcSimulator {
         return tokens;
     }
 
+    PrincipalLimiter limiter() {
+        return limiter;
+    }
+
     FaultInjector faults() {
         return faults;
     }

@@ -82,6 +82,7 @@ final class ControlApi {
             sim.faults().force(intValue("status", status), intValue("count", count));
             json(ctx, 200, faultsJson());
         }));
+        r.get("/_sim/limits").handler(ctx -> json(ctx, 200, sim.limiter().toJson()));
         r.get("/_sim/faults").handler(ctx -> json(ctx, 200, faultsJson()));
         r.post("/_sim/faults/reset").handler(ctx -> {
             sim.faults().clear();

@@ -65,6 +65,7 @@ final class PrincipalLimiter {
             Rejection rejection = null;
             boolean startNow = false;
             synchronized (state) {
+                if (status != Status.NEW) return; // the connection closed before admission: nothing to answer or hold
                 callbacks = cb;
                 long now = clock.millis();
                 long windowStart = now - settings.rateWindowMillis();
@@ -151,6 +152,21 @@ final class PrincipalLimiter {
     /** A ticket for one request of {@code principal}, whose callbacks run on {@code context}. */
     Ticket ticket(String principal, Context context) {
         return new Ticket(principal, states.computeIfAbsent(principal, k -> new PrincipalState()), context);
+    }
+
+    /** Per principal: requests running, waiting, and admitted within the current rate window. */
+    com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        var n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        long windowStart = clock.millis() - settings.rateWindowMillis();
+        new java.util.TreeMap<>(states).forEach((principal, s) -> {
+            synchronized (s) {
+                var p = n.putObject(principal);
+                p.put("running", s.running);
+                p.put("queued", s.queue.size());
+                p.put("inWindow", s.admitted.stream().filter(t -> t > windowStart).count());
+            }
+        });
+        return n;
     }
 
     /**

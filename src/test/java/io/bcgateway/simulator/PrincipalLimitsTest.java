@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -177,6 +180,36 @@ class PrincipalLimitsTest {
         assertEquals(1, sim.sim.stats().bcExecuted());
         sim.control("PUT", "/_sim/settings", "{\"latencyMillis\":0}");
         assertEquals(before, customerCount(), "a queue-timeout 503 means the POST was not executed");
+    }
+
+    static long queued() {
+        return sim.sim.limiter().toJson().path(CLIENT).path("queued").asLong();
+    }
+
+    @Test
+    void aQueuedRequestWhoseClientDisconnectsGivesUpItsPlaceAndNeverExecutes() throws Exception {
+        sim.control("PUT", "/_sim/settings", "{\"maxRunning\":1,\"maxQueued\":1,\"latencyMillis\":800}");
+        sim.control("POST", "/_sim/stats/reset", "");
+        CompletableFuture<HttpResponse<String>> running = sim.sendAsync("GET", sim.api() + "/companies", token, null);
+        awaitValue("requests in flight", () -> sim.sim.stats().bcInFlight(), 1);
+        URI uri = URI.create(sim.api() + "/companies");
+        try (Socket socket = new Socket("127.0.0.1", uri.getPort())) {
+            socket.getOutputStream().write(("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            awaitValue("queued requests", PrincipalLimitsTest::queued, 1);
+        }
+        awaitValue("queued requests", PrincipalLimitsTest::queued, 0);
+
+        CompletableFuture<HttpResponse<String>> next = sim.sendAsync("GET", sim.api() + "/companies", token, null);
+        assertEquals(200, running.get().statusCode());
+        assertEquals(200, next.get().statusCode(), "the freed place was available, so no 429");
+        assertEquals(2, sim.sim.stats().bcExecuted(), "the abandoned request never ran");
+        assertEquals(0, sim.sim.stats().bc429());
+        JsonNode limits = sim.control("GET", "/_sim/limits", null).get(CLIENT);
+        assertEquals(0, limits.get("running").asInt());
+        assertEquals(0, limits.get("queued").asInt());
+        assertEquals(3, limits.get("inWindow").asInt(), "admitted requests count in the window, the abandoned one too");
     }
 
     @Test
