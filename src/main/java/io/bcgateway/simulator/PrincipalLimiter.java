@@ -64,6 +64,7 @@ final class PrincipalLimiter {
         void admit(Callbacks cb) {
             Rejection rejection = null;
             boolean startNow = false;
+            List<Ticket> promoted = new ArrayList<>();
             synchronized (state) {
                 if (status != Status.NEW) return; // the connection closed before admission: nothing to answer or hold
                 callbacks = cb;
@@ -89,6 +90,7 @@ final class PrincipalLimiter {
                         state.queue.addLast(this);
                         stats.bcQueued(principal, state.queue.size());
                         timerId = vertx.setTimer(settings.queueTimeoutMillis(), id -> timedOut());
+                        promoteLocked(promoted); // maxRunning may have grown since the queue formed
                     }
                 }
                 if (rejection != null) status = Status.DONE;
@@ -98,6 +100,7 @@ final class PrincipalLimiter {
             } else if (startNow) {
                 cb.start();
             }
+            startAll(promoted);
         }
 
         private void timedOut() {
@@ -119,19 +122,33 @@ final class PrincipalLimiter {
                     vertx.cancelTimer(timerId);
                 } else if (status == Status.RUNNING) {
                     state.running--;
-                    while (state.running < settings.maxRunning() && !state.queue.isEmpty()) {
-                        Ticket next = state.queue.pollFirst();
-                        vertx.cancelTimer(next.timerId);
-                        next.status = Status.RUNNING;
-                        state.running++;
-                        stats.bcRunning(next.principal, state.running);
-                        promoted.add(next);
-                    }
+                    promoteLocked(promoted);
                 }
                 status = Status.DONE;
             }
+            startAll(promoted);
+        }
+
+        /** Moves waiters into free running slots, oldest first. Caller holds the state's monitor. */
+        private void promoteLocked(List<Ticket> promoted) {
+            while (state.running < settings.maxRunning() && !state.queue.isEmpty()) {
+                Ticket next = state.queue.pollFirst();
+                vertx.cancelTimer(next.timerId);
+                next.status = Status.RUNNING;
+                state.running++;
+                stats.bcRunning(next.principal, state.running);
+                promoted.add(next);
+            }
+        }
+
+        /** Starts promoted requests on their own event loops, outside the lock. */
+        private void startAll(List<Ticket> promoted) {
             for (Ticket t : promoted) {
-                t.context.runOnContext(v -> t.callbacks.start());
+                if (t == this) {
+                    t.callbacks.start();
+                } else {
+                    t.context.runOnContext(v -> t.callbacks.start());
+                }
             }
         }
     }
@@ -151,7 +168,8 @@ final class PrincipalLimiter {
 
     /** A ticket for one request of {@code principal}, whose callbacks run on {@code context}. */
     Ticket ticket(String principal, Context context) {
-        return new Ticket(principal, states.computeIfAbsent(principal, k -> new PrincipalState()), context);
+        return new Ticket(principal, states.computeIfAbsent(principal, k -> new PrincipalState()),
+                context != null ? context : vertx.getOrCreateContext());
     }
 
     /** Per principal: requests running, waiting, and admitted within the current rate window. */

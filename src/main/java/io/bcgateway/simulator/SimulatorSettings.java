@@ -160,7 +160,10 @@ public final class SimulatorSettings {
     /** Running plus queued requests one principal may hold (BC: 100); derived, not set directly. */
     public int maxConnections() { return maxRunning + maxQueued; }
 
-    /** How long a request may wait in the queue before BC gives up with 503 (BC: 8 minutes). */
+    /**
+     * How long a request may wait in the queue before BC gives up with 503 (BC: 8 minutes). Measured with a real
+     * timer, not the simulator's clock: a queued request has no later event that could notice a clock jump.
+     */
     public long queueTimeoutMillis() { return queueTimeoutMillis; }
     public SimulatorSettings queueTimeoutMillis(long v) { queueTimeoutMillis = positive("queueTimeoutMillis", v); return this; }
 
