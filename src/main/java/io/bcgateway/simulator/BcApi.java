@@ -35,9 +35,12 @@ final class BcApi implements Handler<RoutingContext> {
     private final ODataService service;
     private final BatchHandler batch;
     private final AttachmentContent attachments;
+    private final PrincipalLimiter limiter;
+    private final FaultInjector faults;
 
     BcApi(io.vertx.core.Vertx vertx, SimulatorSettings settings, TokenService tokens, SimulatorStats stats, RequestLog log, Clock clock,
-          Supplier<EntityStore> store, ODataService service, AttachmentContent attachments) {
+          Supplier<EntityStore> store, ODataService service, AttachmentContent attachments, PrincipalLimiter limiter,
+          FaultInjector faults) {
         this.vertx = vertx;
         this.settings = settings;
         this.tokens = tokens;
@@ -48,6 +51,8 @@ final class BcApi implements Handler<RoutingContext> {
         this.service = service;
         this.batch = new BatchHandler(service);
         this.attachments = attachments;
+        this.limiter = limiter;
+        this.faults = faults;
     }
 
     /** Where a URL points: environment, optional tenant, API, and the raw API root and resource path. */
@@ -102,6 +107,7 @@ final class BcApi implements Handler<RoutingContext> {
         stats.bcRequestStarted(method);
         ctx.addEndHandler(ar -> {
             stats.bcRequestEnded();
+            stats.bcAnswered(ctx.response().getStatusCode());
             log.add(new RequestLog.Entry("bc", method, relPath, query, ctx.response().getStatusCode(), clock.millis()));
         });
         ctx.response().putHeader("request-id", correlationId);
@@ -126,19 +132,58 @@ final class BcApi implements Handler<RoutingContext> {
             write(ctx, ODataResponse.of(404, "application/xml", BcErrors.noEnvironmentXml()));
             return;
         }
+        // Limits are per principal (bc-facts "Limits"): checked after authentication, before anything runs.
+        PrincipalLimiter.Ticket ticket = limiter.ticket(auth.principal().clientId(), io.vertx.core.Vertx.currentContext());
+        ctx.addEndHandler(ar -> ticket.release()); // the slot is held until the response ends or the connection closes
+        ticket.admit(new PrincipalLimiter.Callbacks() {
+            @Override
+            public void start() {
+                execute(ctx, target, method, correlationId);
+            }
+
+            @Override
+            public void tooMany(PrincipalLimiter.Rejection r) {
+                write(ctx, faults.tooManyRequests(r, correlationId));
+            }
+
+            @Override
+            public void queueTimedOut() {
+                write(ctx, faults.queueTimeout(correlationId));
+            }
+        });
+    }
+
+    /**
+     * Runs an admitted request: an injected fault answers before or after execution ({@code faultsAfterExecution}),
+     * otherwise the operation answers after the configured latency. The running slot is held throughout.
+     */
+    private void execute(RoutingContext ctx, Target target, String method, String correlationId) {
+        HttpServerRequest req = ctx.request();
+        int fault = faults.nextFault();
+        UUID[] media = mediaTarget(target);
+        // Media uploads stream straight into the store, so an injected fault always answers before executing them.
+        boolean executeFirst = fault != 0 && media == null && faults.executesBefore(fault);
+        if (fault != 0) {
+            stats.bcFault();
+            if (!executeFirst) {
+                respond(ctx, method, faults.response(fault, correlationId));
+                return;
+            }
+        }
         if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
             ctx.response().writeContinue();
         }
         String apiRoot = Paths.base(ctx) + target.rawRoot();
-        UUID[] media = mediaTarget(target);
         if (media != null) {
+            stats.bcExecution();
             attachments.handle(ctx, store.get(), media[0], media[1], correlationId);
             return;
         }
         boolean isBatch = target.resourcePath().equals("$batch") || target.resourcePath().equals("%24batch");
         boolean hasBody = isBatch || method.equals("POST") || method.equals("PATCH") || method.equals("PUT");
         if (!hasBody) {
-            respond(ctx, run(ctx, target, apiRoot, null, false, correlationId));
+            ODataResponse r = run(ctx, target, apiRoot, null, false, correlationId);
+            respond(ctx, method, executeFirst ? faults.response(fault, correlationId) : r);
             return;
         }
         Bodies.read(ctx, MAX_JSON_BODY_BYTES).onComplete(ar -> {
@@ -146,7 +191,8 @@ final class BcApi implements Handler<RoutingContext> {
                 fail(ctx, new BcException(413, "RequestEntityTooLarge", "The request body is too large."), correlationId);
                 return;
             }
-            respond(ctx, run(ctx, target, apiRoot, ar.result(), isBatch, correlationId));
+            ODataResponse r = run(ctx, target, apiRoot, ar.result(), isBatch, correlationId);
+            respond(ctx, method, executeFirst ? faults.response(fault, correlationId) : r);
         });
     }
 
@@ -154,17 +200,51 @@ final class BcApi implements Handler<RoutingContext> {
         HttpServerRequest req = ctx.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
         ODataRequest op = new ODataRequest(req.method().name(), target.api(), apiRoot, target.resourcePath(), req.query(), headers, body);
+        stats.bcExecution();
         return isBatch ? batch.handle(op, correlationId) : service.handle(op, correlationId);
     }
 
-    /** Answers after the configured latency, keeping the request in flight meanwhile. */
-    private void respond(RoutingContext ctx, ODataResponse r) {
-        int latency = settings.latencyMillis();
+    /** Answers after the configured latency and jitter, keeping the request running meanwhile. */
+    private void respond(RoutingContext ctx, String method, ODataResponse r) {
+        long latency = faults.latency();
+        boolean reset = method.equals("GET") && isCollection(r) && faults.resetMidBody();
         if (latency <= 0) {
-            write(ctx, r);
+            answer(ctx, r, reset);
         } else {
-            vertx.setTimer(latency, id -> write(ctx, r));
+            vertx.setTimer(latency, id -> answer(ctx, r, reset));
         }
+    }
+
+    private void answer(RoutingContext ctx, ODataResponse r, boolean reset) {
+        if (reset) {
+            writeHalfThenReset(ctx, r);
+        } else {
+            write(ctx, r);
+        }
+    }
+
+    /** A 200 JSON body with a {@code value} array: the responses a mid-body reset applies to. */
+    private static boolean isCollection(ODataResponse r) {
+        if (r.status() != 200 || r.body() == null || r.body().length() < 2) return false;
+        String head = r.body().getString(0, Math.min(r.body().length(), 4096));
+        return head.contains("\"value\":[");
+    }
+
+    /**
+     * Sends the headers and the first half of the body, then resets the connection: the client sees a 200
+     * whose body breaks off, as when a connection to BC drops mid-transfer.
+     */
+    private void writeHalfThenReset(RoutingContext ctx, ODataResponse r) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.ended() || resp.closed()) return;
+        stats.bcReset();
+        resp.setStatusCode(r.status());
+        for (Map.Entry<String, String> h : r.headers()) resp.putHeader(h.getKey(), h.getValue());
+        resp.putHeader("OData-Version", "4.0");
+        resp.setChunked(true);
+        // Close the connection rather than resp.reset(): in Vert.x 4.5 a reset HTTP/1.1 response never runs the
+        // routing context's end handlers, which would leak the request's running slot and in-flight count.
+        resp.write(r.body().slice(0, r.body().length() / 2)).onComplete(ar -> ctx.request().connection().close());
     }
 
     /** companies({c})/documentAttachments({a})/attachmentContent, else null. */

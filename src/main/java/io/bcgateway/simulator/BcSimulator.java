@@ -32,6 +32,8 @@ public final class BcSimulator {
     private final TokenService tokens;
     private final EdmModel model;
     private final AttachmentContent attachments;
+    private final PrincipalLimiter limiter;
+    private final FaultInjector faults;
     private volatile EntityStore store;
     private final Router router;
 
@@ -43,6 +45,8 @@ public final class BcSimulator {
         this.model = model();
         this.store = SeedData.generate(model, settings);
         this.attachments = new AttachmentContent(vertx, this.clock);
+        this.limiter = new PrincipalLimiter(vertx, settings, stats, this.clock);
+        this.faults = new FaultInjector(settings);
         this.router = buildRouter();
         tokens.awaitKey(); // generated in parallel with the metadata parsing and seeding above
     }
@@ -70,9 +74,9 @@ public final class BcSimulator {
         new ControlApi(this).mount(r);
         r.route("/_sim/*").handler(ControlApi.notFound());
         r.route(HttpMethod.POST, "/:tenant/oauth2/v2.0/token")
-                .handler(new EntraTokenEndpoint(settings, tokens, stats, requestLog, clock));
+                .handler(new EntraTokenEndpoint(vertx, settings, tokens, stats, requestLog, clock));
         BcApi bc = new BcApi(vertx, settings, tokens, stats, requestLog, clock, () -> store,
-                new ODataService(model, () -> store, settings, clock), attachments);
+                new ODataService(model, () -> store, settings, clock), attachments, limiter, faults);
         r.route("/v2.0/*").handler(bc);
         r.route("/BC/*").handler(bc);
         return r;
@@ -112,9 +116,16 @@ public final class BcSimulator {
         tokens.rejectAll(enabled);
     }
 
-    /** Back to a fresh state: reseeded data, zeroed stats, empty request log, tokens no longer rejected. */
+    /**
+     * Back to a fresh state: reseeded data, zeroed stats, empty request log, tokens no longer rejected, empty
+     * rate windows, no forced faults and every fault knob off. Limit settings are kept; requests running or
+     * queued at the time keep their slots until they end.
+     */
     public void resetAll() {
         reseed();
+        limiter.resetWindows();
+        faults.clear();
+        settings.resetFaults();
         stats.reset();
         requestLog.clear();
         tokens.rejectAll(false);
@@ -127,6 +138,14 @@ public final class BcSimulator {
 
     TokenService tokens() {
         return tokens;
+    }
+
+    PrincipalLimiter limiter() {
+        return limiter;
+    }
+
+    FaultInjector faults() {
+        return faults;
     }
 
     RequestLog requestLog() {

@@ -75,6 +75,20 @@ final class ControlApi {
             sim.settings().registerApp(app);
             json(ctx, 201, appJson(app));
         }));
+        r.post("/_sim/faults/force").handler(ctx -> withBody(ctx, body -> {
+            JsonNode status = body.get("status");
+            JsonNode count = body.has("count") ? body.get("count") : JsonNodeFactory.instance.numberNode(1);
+            if (status == null) throw new IllegalArgumentException("Body must be {\"status\":<4xx|5xx>,\"count\":<n>}");
+            sim.faults().force(intValue("status", status), intValue("count", count));
+            json(ctx, 200, faultsJson());
+        }));
+        r.get("/_sim/limits").handler(ctx -> json(ctx, 200, sim.limiter().toJson()));
+        r.get("/_sim/faults").handler(ctx -> json(ctx, 200, faultsJson()));
+        r.post("/_sim/faults/reset").handler(ctx -> {
+            sim.faults().clear();
+            sim.settings().resetFaults();
+            json(ctx, 200, faultsJson());
+        });
         r.get("/_sim/requests").handler(ctx -> json(ctx, 200, sim.requestLog().toJson()));
         r.post("/_sim/requests/reset").handler(ctx -> {
             sim.requestLog().clear();
@@ -101,6 +115,39 @@ final class ControlApi {
                 case "itemsPerCompany" -> s.itemsPerCompany(intValue(f.getKey(), v));
                 case "maxPageSize" -> s.maxPageSize(intValue(f.getKey(), v));
                 case "latencyMillis" -> s.latencyMillis(intValue(f.getKey(), v));
+                case "rateLimitRequests" -> s.rateLimitRequests(intValue(f.getKey(), v));
+                case "rateWindowMillis" -> s.rateWindowMillis(longValue(f.getKey(), v));
+                case "maxRunning" -> s.maxRunning(intValue(f.getKey(), v));
+                case "maxQueued" -> s.maxQueued(intValue(f.getKey(), v));
+                case "queueTimeoutMillis" -> s.queueTimeoutMillis(longValue(f.getKey(), v));
+                case "retryAfterOn503Seconds" -> s.retryAfterOn503Seconds(intValue(f.getKey(), v));
+                case "retryAfterOn429" -> {
+                    if (v.isTextual() && v.asText().equalsIgnoreCase("off") || v.isNull()) {
+                        s.retryAfterOn429Seconds(null);
+                    } else if (v.isIntegralNumber() && v.canConvertToInt()) {
+                        s.retryAfterOn429Seconds(v.asInt());
+                    } else {
+                        throw new IllegalArgumentException("retryAfterOn429 must be \"off\" or a number of seconds");
+                    }
+                }
+                case "latencyJitterMillis" -> s.latencyJitterMillis(intValue(f.getKey(), v));
+                case "faultRate" -> s.faultRate(doubleValue(f.getKey(), v));
+                case "faultStatuses" -> {
+                    if (!v.isArray()) throw new IllegalArgumentException("faultStatuses must be an array of statuses");
+                    List<Integer> statuses = new ArrayList<>();
+                    v.forEach(e -> statuses.add(intValue("faultStatuses", e)));
+                    s.faultStatuses(statuses);
+                }
+                case "faultsAfterExecution" -> {
+                    if (!v.isBoolean()) throw new IllegalArgumentException("faultsAfterExecution must be true or false");
+                    s.faultsAfterExecution(v.asBoolean());
+                }
+                case "resetMidBodyRate" -> s.resetMidBodyRate(doubleValue(f.getKey(), v));
+                case "tokenEndpointMode" -> {
+                    if (!v.isTextual()) throw new IllegalArgumentException("tokenEndpointMode must be normal, down, slow or throttled");
+                    s.tokenEndpointMode(SimulatorSettings.TokenEndpointMode.parse(v.asText()));
+                }
+                case "tokenEndpointDelayMillis" -> s.tokenEndpointDelayMillis(intValue(f.getKey(), v));
                 case "seed" -> {
                     if (!v.canConvertToLong()) throw new IllegalArgumentException("seed must be an integer");
                     s.seed(v.asLong());
@@ -122,6 +169,28 @@ final class ControlApi {
         return v.asInt();
     }
 
+    private static long longValue(String name, JsonNode v) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw new IllegalArgumentException(name + " must be an integer");
+        return v.asLong();
+    }
+
+    private static double doubleValue(String name, JsonNode v) {
+        if (!v.isNumber()) throw new IllegalArgumentException(name + " must be a number between 0.0 and 1.0");
+        return v.asDouble();
+    }
+
+    private ObjectNode faultsJson() {
+        FaultInjector.Forced f = sim.faults().forced();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        if (f.remaining() > 0) {
+            n.put("forceStatus", f.status());
+        } else {
+            n.putNull("forceStatus");
+        }
+        n.put("forceRemaining", f.remaining());
+        return n;
+    }
+
     private static String required(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || !v.isTextual() || v.asText().isBlank()) throw new IllegalArgumentException(field + " is required");
@@ -141,6 +210,26 @@ final class ControlApi {
         n.put("latencyMillis", s.latencyMillis());
         var envs = n.putArray("environments");
         s.environments().forEach(envs::add);
+        n.put("rateLimitRequests", s.rateLimitRequests());
+        n.put("rateWindowMillis", s.rateWindowMillis());
+        n.put("maxRunning", s.maxRunning());
+        n.put("maxQueued", s.maxQueued());
+        n.put("maxConnections", s.maxConnections());
+        n.put("queueTimeoutMillis", s.queueTimeoutMillis());
+        n.put("retryAfterOn503Seconds", s.retryAfterOn503Seconds());
+        if (s.retryAfterOn429Seconds().isPresent()) {
+            n.put("retryAfterOn429", s.retryAfterOn429Seconds().get());
+        } else {
+            n.put("retryAfterOn429", "off");
+        }
+        n.put("latencyJitterMillis", s.latencyJitterMillis());
+        n.put("faultRate", s.faultRate());
+        var statuses = n.putArray("faultStatuses");
+        s.faultStatuses().forEach(statuses::add);
+        n.put("faultsAfterExecution", s.faultsAfterExecution());
+        n.put("resetMidBodyRate", s.resetMidBodyRate());
+        n.put("tokenEndpointMode", s.tokenEndpointMode().json());
+        n.put("tokenEndpointDelayMillis", s.tokenEndpointDelayMillis());
         n.put("rejectAllTokens", sim.tokens().rejectAll());
         return n;
     }

@@ -29,13 +29,16 @@ final class EntraTokenEndpoint implements Handler<RoutingContext> {
     private static final DateTimeFormatter ENTRA_TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
+    private final io.vertx.core.Vertx vertx;
     private final SimulatorSettings settings;
     private final TokenService tokens;
     private final SimulatorStats stats;
     private final RequestLog log;
     private final Clock clock;
 
-    EntraTokenEndpoint(SimulatorSettings settings, TokenService tokens, SimulatorStats stats, RequestLog log, Clock clock) {
+    EntraTokenEndpoint(io.vertx.core.Vertx vertx, SimulatorSettings settings, TokenService tokens, SimulatorStats stats, RequestLog log,
+                       Clock clock) {
+        this.vertx = vertx;
         this.settings = settings;
         this.tokens = tokens;
         this.stats = stats;
@@ -46,15 +49,36 @@ final class EntraTokenEndpoint implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String tenant = ctx.pathParam("tenant");
+        SimulatorSettings.TokenEndpointMode mode = settings.tokenEndpointMode();
         Bodies.read(ctx, MAX_FORM_BYTES).onComplete(ar -> {
             if (ar.failed()) {
-                reply(ctx, null, error(ctx, 400, "invalid_request", 900144, "The request body is too large or could not be read."));
+                stats.tokenRequest(null);
+                reply(ctx, error(ctx, 400, "invalid_request", 900144, "The request body is too large or could not be read."));
                 return;
             }
             Map<String, String> form = parseForm(ar.result());
             Credentials cred = credentials(ctx, form);
-            reply(ctx, cred.clientId, decide(ctx, tenant, form, cred));
+            // Counted on arrival, whatever the answer: the gateway's tests count token-request storms with it.
+            stats.tokenRequest(cred.clientId);
+            switch (mode) {
+                case DOWN -> {
+                    stats.tokenFailure();
+                    log.add(new RequestLog.Entry("token", "POST", Paths.relative(ctx), null, 0, clock.millis()));
+                    ctx.request().connection().close();
+                }
+                case THROTTLED -> reply(ctx, throttled(ctx));
+                case SLOW -> vertx.setTimer(Math.max(1, settings.tokenEndpointDelayMillis()),
+                        id -> reply(ctx, decide(ctx, tenant, form, cred)));
+                default -> reply(ctx, decide(ctx, tenant, form, cred));
+            }
         });
+    }
+
+    /** bc-facts: Entra throttles callers that do not cache tokens with 429 and {@code Retry-After: 60} (AADSTS90055). */
+    private Reply throttled(RoutingContext ctx) {
+        Reply r = error(ctx, 429, "temporarily_unavailable", 90055, "TenantThrottlingThreshold: The number of incoming requests "
+                + "exceeded the throttling threshold for the tenant. Please try again later.");
+        return new Reply(r.status, r.body, "60");
     }
 
     private Reply decide(RoutingContext ctx, String tenant, Map<String, String> form, Credentials cred) {
@@ -102,10 +126,10 @@ final class EntraTokenEndpoint implements Handler<RoutingContext> {
         ok.put("expires_in", lifetime);
         ok.put("ext_expires_in", lifetime);
         ok.put("access_token", tokens.issue(app.get(), lifetime));
-        return new Reply(200, ok);
+        return new Reply(200, ok, null);
     }
 
-    private record Reply(int status, ObjectNode body) { }
+    private record Reply(int status, ObjectNode body, String retryAfter) { }
 
     private record Credentials(String clientId, String clientSecret) { }
 
@@ -140,20 +164,21 @@ final class EntraTokenEndpoint implements Handler<RoutingContext> {
         n.put("trace_id", traceId);
         n.put("correlation_id", correlationId);
         n.put("error_uri", "https://login.microsoftonline.com/error?code=" + code);
-        return new Reply(status, n);
+        return new Reply(status, n, null);
     }
 
-    private void reply(RoutingContext ctx, String clientId, Reply reply) {
-        stats.tokenRequest(clientId);
+    private void reply(RoutingContext ctx, Reply reply) {
         if (reply.status != 200) {
             stats.tokenFailure();
         }
         log.add(new RequestLog.Entry("token", "POST", Paths.relative(ctx), null, reply.status, clock.millis()));
+        if (ctx.response().ended() || ctx.response().closed()) return; // the client gave up on a slow endpoint
         ctx.response().setStatusCode(reply.status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .putHeader("Cache-Control", "no-store, no-cache")
-                .putHeader("Pragma", "no-cache")
-                .end(reply.body.toString());
+                .putHeader("Pragma", "no-cache");
+        if (reply.retryAfter != null) ctx.response().putHeader("Retry-After", reply.retryAfter);
+        ctx.response().end(reply.body.toString());
     }
 
     static Map<String, String> parseForm(Buffer body) {

@@ -25,6 +25,31 @@ public final class SimulatorSettings {
     /** BC's hard page-size ceiling (bc-facts: at most 20,000 entities a page). */
     public static final int BC_MAX_PAGE_SIZE = 20_000;
 
+    /** Statuses a random fault ({@link #faultRate()}) picks from. */
+    public static final List<Integer> DEFAULT_FAULT_STATUSES = List.of(500, 502, 503, 504);
+
+    /** How the simulated Entra token endpoint behaves. */
+    public enum TokenEndpointMode {
+        /** Answers normally. */
+        NORMAL,
+        /** Reads the request, then closes the connection without an answer. */
+        DOWN,
+        /** Answers normally after {@link SimulatorSettings#tokenEndpointDelayMillis()}. */
+        SLOW,
+        /** Answers 429 with {@code Retry-After: 60} and AADSTS90055 (bc-facts: Entra throttles callers that do not cache tokens). */
+        THROTTLED;
+
+        public static TokenEndpointMode parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tokenEndpointMode must be one of normal, down, slow, throttled, was '" + s + "'");
+            }
+        }
+
+        public String json() { return name().toLowerCase(Locale.ROOT); }
+    }
+
     /** An Entra app registration known to the simulated token endpoint. */
     public record RegisteredApp(String tenantId, String clientId, String clientSecret, List<String> roles) {
         public RegisteredApp {
@@ -48,6 +73,22 @@ public final class SimulatorSettings {
     private volatile long seed = 42;
     private volatile int latencyMillis = 0;
     private volatile List<String> environments = List.of("production", "sandbox");
+    // Per-principal limits; defaults are BC online's figures (bc-facts "Limits").
+    private volatile int rateLimitRequests = 6000;
+    private volatile long rateWindowMillis = 300_000;
+    private volatile int maxRunning = 5;
+    private volatile int maxQueued = 95;
+    private volatile long queueTimeoutMillis = 480_000;
+    private volatile int retryAfterOn503Seconds = 5;
+    private volatile Integer retryAfterOn429Seconds = null;
+    // Fault knobs; all off by default.
+    private volatile int latencyJitterMillis = 0;
+    private volatile double faultRate = 0;
+    private volatile List<Integer> faultStatuses = DEFAULT_FAULT_STATUSES;
+    private volatile boolean faultsAfterExecution = false;
+    private volatile double resetMidBodyRate = 0;
+    private volatile TokenEndpointMode tokenEndpointMode = TokenEndpointMode.NORMAL;
+    private volatile int tokenEndpointDelayMillis = 5000;
     private final Map<String, RegisteredApp> apps = new ConcurrentHashMap<>();
 
     /** Settings with the defaults and the demo app registered. */
@@ -100,6 +141,94 @@ public final class SimulatorSettings {
         return this;
     }
 
+    /** Requests one principal may start per {@link #rateWindowMillis()} (BC: 6,000 per 5 minutes); beyond: 429. */
+    public int rateLimitRequests() { return rateLimitRequests; }
+    public SimulatorSettings rateLimitRequests(int v) { rateLimitRequests = positive("rateLimitRequests", v); return this; }
+
+    /** Length of the sliding rate window, measured with the simulator's clock (BC: 5 minutes). */
+    public long rateWindowMillis() { return rateWindowMillis; }
+    public SimulatorSettings rateWindowMillis(long v) { rateWindowMillis = positive("rateWindowMillis", v); return this; }
+
+    /** Requests of one principal that execute at once (BC: 5); further ones queue. */
+    public int maxRunning() { return maxRunning; }
+    public SimulatorSettings maxRunning(int v) { maxRunning = positive("maxRunning", v); return this; }
+
+    /** Requests of one principal that may wait for a running slot (BC: 95); beyond: 429. */
+    public int maxQueued() { return maxQueued; }
+    public SimulatorSettings maxQueued(int v) { maxQueued = nonNegative("maxQueued", v); return this; }
+
+    /** Running plus queued requests one principal may hold (BC: 100); derived, not set directly. */
+    public int maxConnections() { return maxRunning + maxQueued; }
+
+    /**
+     * How long a request may wait in the queue before BC gives up with 503 (BC: 8 minutes). Measured with a real
+     * timer, not the simulator's clock: a queued request has no later event that could notice a clock jump.
+     */
+    public long queueTimeoutMillis() { return queueTimeoutMillis; }
+    public SimulatorSettings queueTimeoutMillis(long v) { queueTimeoutMillis = positive("queueTimeoutMillis", v); return this; }
+
+    /** Seconds sent in {@code Retry-After} on 502 and 503 (BC documents the header on both). */
+    public int retryAfterOn503Seconds() { return retryAfterOn503Seconds; }
+    public SimulatorSettings retryAfterOn503Seconds(int v) { retryAfterOn503Seconds = nonNegative("retryAfterOn503Seconds", v); return this; }
+
+    /**
+     * Seconds sent in {@code Retry-After} on 429, or empty for none (the default: BC does not document one,
+     * so a client must back off on its own).
+     */
+    public Optional<Integer> retryAfterOn429Seconds() { return Optional.ofNullable(retryAfterOn429Seconds); }
+    public SimulatorSettings retryAfterOn429Seconds(Integer v) {
+        retryAfterOn429Seconds = v == null ? null : nonNegative("retryAfterOn429", v);
+        return this;
+    }
+
+    /** Random extra latency 0..N ms added to {@link #latencyMillis()} per request (default 0). */
+    public int latencyJitterMillis() { return latencyJitterMillis; }
+    public SimulatorSettings latencyJitterMillis(int v) { latencyJitterMillis = nonNegative("latencyJitterMillis", v); return this; }
+
+    /** Share (0.0-1.0) of admitted BC requests answered with a random status from {@link #faultStatuses()}. */
+    public double faultRate() { return faultRate; }
+    public SimulatorSettings faultRate(double v) { faultRate = share("faultRate", v); return this; }
+
+    /** Statuses random faults pick from (default 500, 502, 503, 504). */
+    public List<Integer> faultStatuses() { return faultStatuses; }
+    public SimulatorSettings faultStatuses(List<Integer> v) {
+        if (v.isEmpty()) throw new IllegalArgumentException("faultStatuses must not be empty");
+        v.forEach(st -> errorStatus("faultStatuses", st));
+        faultStatuses = List.copyOf(v);
+        return this;
+    }
+
+    /**
+     * Whether an injected 500/502/504 is answered after the request executed (true: a POST answered 504 did
+     * create its entity, as can happen at BC) or instead of executing it (false, the default). Injected 429 and
+     * 503 never execute: at BC they mean the request was not run (bc-facts "Limits").
+     */
+    public boolean faultsAfterExecution() { return faultsAfterExecution; }
+    public SimulatorSettings faultsAfterExecution(boolean v) { faultsAfterExecution = v; return this; }
+
+    /** Share (0.0-1.0) of GET collection responses that send part of the body, then reset the connection. */
+    public double resetMidBodyRate() { return resetMidBodyRate; }
+    public SimulatorSettings resetMidBodyRate(double v) { resetMidBodyRate = share("resetMidBodyRate", v); return this; }
+
+    /** Behaviour of the token endpoint (default normal). */
+    public TokenEndpointMode tokenEndpointMode() { return tokenEndpointMode; }
+    public SimulatorSettings tokenEndpointMode(TokenEndpointMode v) { tokenEndpointMode = java.util.Objects.requireNonNull(v); return this; }
+
+    /** Delay of the token endpoint in mode slow (default 5000 ms). */
+    public int tokenEndpointDelayMillis() { return tokenEndpointDelayMillis; }
+    public SimulatorSettings tokenEndpointDelayMillis(int v) { tokenEndpointDelayMillis = nonNegative("tokenEndpointDelayMillis", v); return this; }
+
+    /** Switches every fault knob back to its default; limits and data settings are kept. */
+    public SimulatorSettings resetFaults() {
+        latencyJitterMillis = 0;
+        faultRate = 0;
+        faultStatuses = DEFAULT_FAULT_STATUSES;
+        faultsAfterExecution = false;
+        resetMidBodyRate = 0;
+        tokenEndpointMode = TokenEndpointMode.NORMAL;
+        return this;
+    }
+
     public SimulatorSettings registerApp(RegisteredApp app) {
         apps.put(key(app.tenantId(), app.clientId()), app);
         return this;
@@ -122,6 +251,21 @@ public final class SimulatorSettings {
 
     private static int positive(String name, int v) {
         if (v < 1) throw new IllegalArgumentException(name + " must be at least 1, was " + v);
+        return v;
+    }
+
+    private static long positive(String name, long v) {
+        if (v < 1) throw new IllegalArgumentException(name + " must be at least 1, was " + v);
+        return v;
+    }
+
+    private static double share(String name, double v) {
+        if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException(name + " must be between 0.0 and 1.0, was " + v);
+        return v;
+    }
+
+    static int errorStatus(String name, int v) {
+        if (v < 400 || v > 599) throw new IllegalArgumentException(name + " must be HTTP error statuses (400-599), was " + v);
         return v;
     }
 

@@ -22,6 +22,13 @@ public final class SimulatorStats {
     private final AtomicLong bcUnauthorized = new AtomicLong();
     private final AtomicLong bcInFlight = new AtomicLong();
     private final AtomicLong bcMaxInFlight = new AtomicLong();
+    private final AtomicLong bc429 = new AtomicLong();
+    private final AtomicLong bc503 = new AtomicLong();
+    private final AtomicLong bcFaults = new AtomicLong();
+    private final AtomicLong bcResets = new AtomicLong();
+    private final AtomicLong bcExecuted = new AtomicLong();
+    private final Map<String, AtomicLong> bcMaxRunningByClient = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> bcMaxQueuedByClient = new ConcurrentHashMap<>();
 
     void tokenRequest(String clientId) {
         tokenRequests.incrementAndGet();
@@ -41,6 +48,26 @@ public final class SimulatorStats {
 
     void bcUnauthorized() { bcUnauthorized.incrementAndGet(); }
 
+    /** Counts BC's answers by status: every 429 and 503, whether from the limiter or an injected fault. */
+    void bcAnswered(int status) {
+        if (status == 429) bc429.incrementAndGet();
+        else if (status == 503) bc503.incrementAndGet();
+    }
+
+    void bcFault() { bcFaults.incrementAndGet(); }
+
+    void bcReset() { bcResets.incrementAndGet(); }
+
+    void bcExecution() { bcExecuted.incrementAndGet(); }
+
+    void bcRunning(String clientId, int running) {
+        bcMaxRunningByClient.computeIfAbsent(clientId, k -> new AtomicLong()).accumulateAndGet(running, Math::max);
+    }
+
+    void bcQueued(String clientId, int queued) {
+        bcMaxQueuedByClient.computeIfAbsent(clientId, k -> new AtomicLong()).accumulateAndGet(queued, Math::max);
+    }
+
     public long tokenRequests() { return tokenRequests.get(); }
     public long tokenRequests(String clientId) {
         LongAdder a = tokenRequestsByClient.get(clientId);
@@ -55,6 +82,19 @@ public final class SimulatorStats {
     public long bcUnauthorizedCount() { return bcUnauthorized.get(); }
     public long bcInFlight() { return bcInFlight.get(); }
     public long bcMaxInFlight() { return bcMaxInFlight.get(); }
+    public long bc429() { return bc429.get(); }
+    public long bc503() { return bc503.get(); }
+    public long bcFaults() { return bcFaults.get(); }
+    public long bcResets() { return bcResets.get(); }
+    public long bcExecuted() { return bcExecuted.get(); }
+    public long bcMaxRunning(String clientId) {
+        AtomicLong a = bcMaxRunningByClient.get(clientId);
+        return a == null ? 0 : a.get();
+    }
+    public long bcMaxQueued(String clientId) {
+        AtomicLong a = bcMaxQueuedByClient.get(clientId);
+        return a == null ? 0 : a.get();
+    }
 
     /** Clears every counter. In-flight requests stay counted so the gauge never goes negative. */
     public void reset() {
@@ -65,6 +105,13 @@ public final class SimulatorStats {
         bcRequestsByMethod.clear();
         bcUnauthorized.set(0);
         bcMaxInFlight.set(bcInFlight.get());
+        bc429.set(0);
+        bc503.set(0);
+        bcFaults.set(0);
+        bcResets.set(0);
+        bcExecuted.set(0);
+        bcMaxRunningByClient.clear();
+        bcMaxQueuedByClient.clear();
     }
 
     public ObjectNode toJson() {
@@ -79,6 +126,15 @@ public final class SimulatorStats {
         n.put("bcUnauthorized", bcUnauthorized.get());
         n.put("bcInFlight", bcInFlight.get());
         n.put("bcMaxInFlight", bcMaxInFlight.get());
+        n.put("bc429", bc429.get());
+        n.put("bc503", bc503.get());
+        n.put("bcFaults", bcFaults.get());
+        n.put("bcResets", bcResets.get());
+        n.put("bcExecuted", bcExecuted.get());
+        ObjectNode running = n.putObject("bcMaxRunningByClient");
+        new TreeMap<>(bcMaxRunningByClient).forEach((k, v) -> running.put(k, v.get()));
+        ObjectNode queued = n.putObject("bcMaxQueuedByClient");
+        new TreeMap<>(bcMaxQueuedByClient).forEach((k, v) -> queued.put(k, v.get()));
         return n;
     }
 }

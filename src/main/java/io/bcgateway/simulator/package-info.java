@@ -16,11 +16,28 @@
  *   <li>{@code GET /_sim/stats}, {@code POST /_sim/stats/reset}</li>
  *   <li>{@code GET /_sim/settings}, {@code PUT /_sim/settings} — partial update of tokenLifetimeSeconds, companies,
  *       customersPerCompany, vendorsPerCompany, itemsPerCompany, maxPageSize, seed, latencyMillis, environments;
- *       data-size fields and seed reseed the data.</li>
+ *       data-size fields and seed reseed the data. Limits (per principal = token client id, defaults are BC's):
+ *       rateLimitRequests (6000) per rateWindowMillis (300000, sliding, simulator clock), maxRunning (5),
+ *       maxQueued (95), maxConnections (read-only, running + queued), queueTimeoutMillis (480000),
+ *       retryAfterOn503Seconds (5), retryAfterOn429 ("off" or seconds). Faults: latencyJitterMillis, faultRate,
+ *       faultStatuses ([500,502,503,504]), faultsAfterExecution (false), resetMidBodyRate, tokenEndpointMode
+ *       (normal|down|slow|throttled), tokenEndpointDelayMillis (5000).</li>
+ *   <li>{@code GET /_sim/limits} — per principal: running, queued, admitted within the rate window</li>
+ *   <li>{@code POST /_sim/faults/force} with {@code {"status":503,"count":3}} — the next N admitted BC requests
+ *       answer that status; {@code GET /_sim/faults}; {@code POST /_sim/faults/reset} clears forces and fault knobs</li>
  *   <li>{@code POST /_sim/tokens/revoke}, {@code PUT /_sim/tokens/reject-all} with {@code {"enabled":true|false}}</li>
  *   <li>{@code POST /_sim/apps} with {@code {tenantId, clientId, clientSecret, roles}}, {@code GET /_sim/apps} (no secrets)</li>
  *   <li>{@code GET /_sim/requests}, {@code POST /_sim/requests/reset} — last 1000 BC and token requests</li>
- *   <li>{@code POST /_sim/reset} — reseed, zero stats, clear the log, stop rejecting tokens</li>
+ *   <li>{@code POST /_sim/reset} — reseed, zero stats, clear the log, stop rejecting tokens, empty the rate windows,
+ *       clear forced faults and switch the fault knobs off (limit settings are kept)</li>
  * </ul>
+ *
+ * <h2>Order of checks on a BC request</h2>
+ * URL shape, token (401), environment (404), then the principal's limits ({@code PrincipalLimiter}:
+ * rate window 429, connections 429, queue, queue timeout 503), then injected faults
+ * ({@code FaultInjector}), then the operation and the latency. A 429 or 503 never executes the
+ * request (bc-facts: replaying it is safe); an injected 500/502/504 executes first only with faultsAfterExecution.
+ * Stats: bc429 and bc503 count every such answer whatever its cause, bcFaults the injected ones, bcExecuted the
+ * operations run against the data, bcResets the mid-body resets, bcMaxRunningByClient / bcMaxQueuedByClient the maxima.
  */
 package io.bcgateway.simulator;

@@ -106,6 +106,37 @@ final class SimulatorHarness implements AutoCloseable {
         return json(get(api() + "/companies", token)).get("value").get(0).get("id").asText();
     }
 
+    /** Registers another app in the demo tenant and returns a token for it: a second, independent principal. */
+    String tokenForNewApp(String clientId) throws Exception {
+        control("POST", "/_sim/apps", "{\"tenantId\":\"" + TENANT + "\",\"clientId\":\"" + clientId + "\",\"clientSecret\":\"s-" + clientId + "\"}");
+        HttpResponse<String> r = tokenRequest(TENANT, form(clientId, "s-" + clientId, SCOPE));
+        if (r.statusCode() != 200) throw new IllegalStateException("token request failed: " + r.body());
+        return json(r).get("access_token").asText();
+    }
+
+    /** Sends a request without waiting for the answer. */
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(String method, String url, String token, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (body != null) b.header("Content-Type", "application/json");
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Waits, at most 5 s, until the in-process simulator reports {@code expected}: the server handles
+     * requests asynchronously, so a test that needs "all N admitted" must observe it, not guess a sleep.
+     */
+    static void awaitValue(String what, java.util.function.LongSupplier actual, long expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (actual.getAsLong() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": expected " + expected + " within 5 s, is " + actual.getAsLong());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+    }
+
     static JsonNode json(HttpResponse<String> r) throws Exception {
         return JSON.readTree(r.body());
     }

@@ -2,6 +2,7 @@ package io.bcgateway.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -49,5 +50,36 @@ class SimulatorMainTest {
             p.destroy();
             p.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void limitAndFaultFlagsReachTheSettings() throws Exception {
+        SimulatorMain.Started s = SimulatorMain.start(new String[] {"--rate-limit", "10", "--rate-window-ms", "1000", "--max-running", "2",
+                "--max-queued", "3", "--queue-timeout-ms", "500", "--retry-after-429", "7", "--retry-after-503", "9",
+                "--latency-ms", "20", "--latency-jitter-ms", "5", "--fault-rate", "0.25", "--faults-after-execution", "true",
+                "--reset-mid-body-rate", "0.5", "--token-endpoint-mode", "throttled", "--token-endpoint-delay-ms", "100"});
+        try {
+            SimulatorSettings st = s.simulator().settings();
+            assertEquals(10, st.rateLimitRequests());
+            assertEquals(1000, st.rateWindowMillis());
+            assertEquals(2, st.maxRunning());
+            assertEquals(3, st.maxQueued());
+            assertEquals(5, st.maxConnections());
+            assertEquals(500, st.queueTimeoutMillis());
+            assertEquals(7, st.retryAfterOn429Seconds().orElseThrow());
+            assertEquals(9, st.retryAfterOn503Seconds());
+            assertEquals(20, st.latencyMillis());
+            assertEquals(5, st.latencyJitterMillis());
+            assertEquals(0.25, st.faultRate());
+            assertTrue(st.faultsAfterExecution());
+            assertEquals(0.5, st.resetMidBodyRate());
+            assertEquals(SimulatorSettings.TokenEndpointMode.THROTTLED, st.tokenEndpointMode());
+            assertEquals(100, st.tokenEndpointDelayMillis());
+        } finally {
+            s.simulator().close();
+            s.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        assertThrows(IllegalArgumentException.class, () -> SimulatorMain.start(new String[] {"--fault-rate", "2"}));
+        assertThrows(IllegalArgumentException.class, () -> SimulatorMain.start(new String[] {"--faults-after-execution", "yes"}));
     }
 }
