@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.bcgateway.testing.Gateway;
 import io.bcgateway.testing.InjectSimulator;
 import io.bcgateway.testing.LogCapture;
-import io.bcgateway.testing.MutableClock;
+import io.bcgateway.testing.ShiftableClock;
 import io.bcgateway.testing.SimulatorClient;
 import io.bcgateway.testing.SimulatorProcess;
 import io.quarkus.test.common.WithTestResource;
@@ -44,7 +44,7 @@ class TokenLifecycleTest {
     Clock clock;
 
     private void advanceTime(Duration d) {
-        ((MutableClock) clock).advance(d);
+        ((ShiftableClock) clock).advance(d);
         simulator.advanceClock(d);
     }
 
@@ -137,8 +137,10 @@ class TokenLifecycleTest {
                         .extract().asString();
                 assertFalse(body.contains(SimulatorProcess.WRONG_SECRET), body);
             }
-            assertEquals(failuresBefore + 1, simulator.stats().getInteger("tokenFailures"),
-                    "the failure is remembered: five calls, one token request");
+            // The failure is remembered for 1 s (real time here; the exact back-off is unit-tested with a fake
+            // clock): five quick calls make one token request, two at most on a very slow machine.
+            int failures = simulator.stats().getInteger("tokenFailures") - failuresBefore;
+            assertTrue(failures >= 1 && failures <= 2, "token requests for five calls: " + failures);
             assertFalse(logs.lines().isEmpty(), "the failure is logged");
             logs.lines().forEach(line -> assertFalse(line.contains(SimulatorProcess.WRONG_SECRET), line));
         }

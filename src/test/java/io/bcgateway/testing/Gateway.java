@@ -41,10 +41,14 @@ public final class Gateway {
     }
 
     /** Sends {@code count} GETs of {@code path} at once and returns every answer (bounded by 60 s in all). */
-    public static List<HttpResponse<String>> concurrentGets(String path, int count) throws Exception {
+    public static List<HttpResponse<String>> concurrentGets(String path, int count, String... headers)
+            throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).GET()
-                .build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        HttpRequest request = builder.GET().build();
         for (int i = 0; i < count; i++) {
             calls.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }

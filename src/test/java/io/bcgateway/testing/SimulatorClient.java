@@ -60,6 +60,49 @@ public final class SimulatorClient {
         call("PUT", "/_sim/settings", partial);
     }
 
+    /** The next {@code count} BC requests answer {@code status}. */
+    public void forceFaults(int status, int count) {
+        call("POST", "/_sim/faults/force", new JsonObject().put("status", status).put("count", count));
+    }
+
+    /** Back to BC's real limits, no faults, a normal token endpoint, instant answers. */
+    public void restoreDefaults() {
+        call("POST", "/_sim/faults/reset", new JsonObject());
+        updateSettings(new JsonObject().put("maxRunning", 5).put("maxQueued", 95).put("rateLimitRequests", 6000)
+                .put("rateWindowMillis", 300000).put("latencyMillis", 0).put("retryAfterOn429", "off")
+                .put("faultsAfterExecution", false).put("tokenEndpointMode", "normal"));
+    }
+
+    /** The BC requests in the simulator's log (newest last), each {kind, method, path, status, epochMillis}. */
+    public java.util.List<JsonObject> bcRequests() {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/_sim/requests")).timeout(Duration.ofSeconds(30));
+        try {
+            String text = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            java.util.List<JsonObject> out = new java.util.ArrayList<>();
+            new io.vertx.core.json.JsonArray(text).forEach(o -> {
+                JsonObject e = (JsonObject) o;
+                if ("bc".equals(e.getString("kind"))) {
+                    out.add(e);
+                }
+            });
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void resetRequestLog() {
+        call("POST", "/_sim/requests/reset", new JsonObject());
+    }
+
+    /** Per client id: {running, queued, inWindow}. */
+    public JsonObject limits() {
+        return call("GET", "/_sim/limits", null);
+    }
+
     public void advanceClock(Duration d) {
         call("POST", "/_sim/clock/advance", new JsonObject().put("seconds", d.toSeconds()));
     }

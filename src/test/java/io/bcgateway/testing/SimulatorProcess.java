@@ -32,7 +32,9 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
 
     /** Connections whose app registration is their own; client id = {@code 00000000-...-<name hash>}. */
     public static final List<String> SCENARIO_CONNECTIONS = List.of("seq", "conc", "expiry", "replay", "revoked",
-            "shortlived", "streaming");
+            "shortlived", "streaming", "throttled", "retrying", "fragile", "tokendown", "pooled", "single");
+    /** The extra app registrations of the {@code pooled} connection's credential pool. */
+    public static final List<String> POOL_MEMBERS = List.of("pooled-p2", "pooled-p3");
     public static final String WRONG_SECRET = "wrong-secret-5f1c9e77-never-valid";
 
     private static final Pattern LISTENING = Pattern.compile("BC simulator listening on (http://\\S+)");
@@ -56,9 +58,21 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
         String base = launch();
         client = new SimulatorClient(base);
         SCENARIO_CONNECTIONS.forEach(c -> client.registerApp(clientIdOf(c), secretOf(c)));
+        POOL_MEMBERS.forEach(c -> client.registerApp(clientIdOf(c), secretOf(c)));
         Map<String, String> config = new HashMap<>();
         connection(config, "sim", base, client.tokenUrl(), SimulatorClient.DEMO_CLIENT_ID, SimulatorClient.DEMO_SECRET);
         SCENARIO_CONNECTIONS.forEach(c -> connection(config, c, base, client.tokenUrl(), clientIdOf(c), secretOf(c)));
+        // Shrunken BC limits for the throttling scenarios; the simulator is set to the same figures by the tests.
+        config.put("gateway.connections.throttled.limits.max-running", "2");
+        config.put("gateway.connections.throttled.limits.rate-limit", "100");
+        config.put("gateway.connections.throttled.limits.rate-window", "5s");
+        config.put("gateway.connections.pooled.limits.max-running", "1");
+        config.put("gateway.connections.single.limits.max-running", "1");
+        for (String member : POOL_MEMBERS) {
+            String id = member.substring("pooled-".length());
+            config.put("gateway.connections.pooled.pool." + id + ".client-id", clientIdOf(member));
+            config.put("gateway.connections.pooled.pool." + id + ".client-secret", secretOf(member));
+        }
         connection(config, "badsecret", base, client.tokenUrl(), SimulatorClient.DEMO_CLIENT_ID, WRONG_SECRET);
         int closed = closedPort();
         connection(config, "entradown", base, "http://127.0.0.1:" + closed + "/" + SimulatorClient.TENANT

@@ -1,14 +1,13 @@
 package io.bcgateway.testing;
 
 import java.time.Clock;
-import java.time.Instant;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** In tests the gateway's clock moves only when a test moves it (token expiry, back-off). */
+/** In end-to-end tests the gateway's clock is real time that a test can push forward (token expiry). */
 public class TestClockProducer {
 
     @Produces
@@ -16,6 +15,6 @@ public class TestClockProducer {
     @Alternative
     @Priority(1)
     Clock clock() {
-        return new MutableClock(Instant.now());
+        return new ShiftableClock();
     }
 }
