@@ -15,13 +15,19 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * <p>Config mappings cannot discover the names of map entries from environment variables alone (the name and the
  * key are both written with underscores), so this source recognises the known keys at the end of the variable
  * name and treats what stands before them as the connection name, lower-cased with underscores as dashes.
+ * Credential-pool members are {@code GATEWAY_CONNECTIONS_<NAME>_POOL_<ID>_CLIENT_ID} and {@code ..._CLIENT_SECRET};
+ * per-connection limits {@code GATEWAY_CONNECTIONS_<NAME>_LIMITS_MAX_RUNNING} and so on.
  */
 public final class ConnectionEnvConfigSource implements ConfigSource {
 
     private static final String PREFIX = "GATEWAY_CONNECTIONS_";
     /** Longest first, so that {@code CLIENT_SECRET} is not read as a name ending in {@code _CLIENT} + key. */
-    private static final List<String> KEYS = List.of("CLIENT_SECRET_FILE", "TRUST_CA_FILE", "CLIENT_SECRET",
-            "ENVIRONMENT", "TENANT_ID", "CLIENT_ID", "TOKEN_URL", "BASE_URL", "SCOPE");
+    private static final List<String> KEYS = List.of("LIMITS_MAX_RUNNING", "LIMITS_RATE_LIMIT", "LIMITS_RATE_WINDOW",
+            "CLIENT_SECRET_FILE", "TRUST_CA_FILE", "CLIENT_SECRET", "ENVIRONMENT", "TENANT_ID", "CLIENT_ID", "TOKEN_URL",
+            "BASE_URL", "SCOPE");
+    /** A credential-pool member: {@code <CONNECTION>_POOL_<ID>_CLIENT_ID} / {@code _CLIENT_SECRET}. */
+    private static final java.util.regex.Pattern POOL = java.util.regex.Pattern
+            .compile("(.+)_POOL_([A-Z0-9]+(?:_[A-Z0-9]+)*?)_(CLIENT_ID|CLIENT_SECRET)");
 
     private final Map<String, String> properties;
 
@@ -36,17 +42,26 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
                 return;
             }
             String rest = name.substring(PREFIX.length());
+            java.util.regex.Matcher pool = POOL.matcher(rest);
+            if (pool.matches()) {
+                props.put("gateway.connections." + dashed(pool.group(1)) + ".pool." + dashed(pool.group(2)) + "."
+                        + dashed(pool.group(3)), value);
+                return;
+            }
             for (String key : KEYS) {
                 if (rest.endsWith("_" + key) && rest.length() > key.length() + 1) {
-                    String connection = rest.substring(0, rest.length() - key.length() - 1)
-                            .toLowerCase(Locale.ROOT).replace('_', '-');
-                    props.put("gateway.connections." + connection + "."
-                            + key.toLowerCase(Locale.ROOT).replace('_', '-'), value);
+                    String connection = dashed(rest.substring(0, rest.length() - key.length() - 1));
+                    String property = key.startsWith("LIMITS_") ? "limits." + dashed(key.substring(7)) : dashed(key);
+                    props.put("gateway.connections." + connection + "." + property, value);
                     return;
                 }
             }
         });
         this.properties = Map.copyOf(props);
+    }
+
+    private static String dashed(String envName) {
+        return envName.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     @Override

@@ -16,6 +16,8 @@ class ConnectionEnvConfigSourceTest {
             "GATEWAY_CONNECTIONS_FABRIKAM_TENANT_ID", "tid",
             "GATEWAY_CONNECTIONS_FABRIKAM_BASE_URL", "https://bc.fabrikam.local:7048/BC",
             "GATEWAY_CONNECTIONS_CLIENT_ID", "no connection name",
+            "GATEWAY_CONNECTIONS_FABRIKAM_POOL_APP2_CLIENT_SECRET", "pool-secret",
+            "GATEWAY_CONNECTIONS_FABRIKAM_LIMITS_MAX_RUNNING", "3",
             "GATEWAY_UPSTREAM_CONNECT_TIMEOUT", "3s",
             "PATH", "/usr/bin"));
 
@@ -27,9 +29,16 @@ class ConnectionEnvConfigSourceTest {
     }
 
     @Test
+    void readsCredentialPoolMembersAndLimits() {
+        assertEquals("pool-secret", source.getValue("gateway.connections.fabrikam.pool.app2.client-secret"));
+        assertEquals("3", source.getValue("gateway.connections.fabrikam.limits.max-running"));
+    }
+
+    @Test
     void ignoresEverythingElse() {
         assertEquals(Set.of("gateway.connections.contoso-eu.client-secret", "gateway.connections.contoso-eu.client-id",
-                "gateway.connections.fabrikam.tenant-id", "gateway.connections.fabrikam.base-url"),
+                "gateway.connections.fabrikam.tenant-id", "gateway.connections.fabrikam.base-url",
+                "gateway.connections.fabrikam.pool.app2.client-secret", "gateway.connections.fabrikam.limits.max-running"),
                 source.getPropertyNames());
         assertNull(source.getValue("gateway.upstream.connect-timeout"));
     }
