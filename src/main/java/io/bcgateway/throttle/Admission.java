@@ -38,8 +38,13 @@ public final class Admission {
     private final Timers timers;
 
     private final Deque<Waiter> queue = new ArrayDeque<>();
-    /** Send instants inside the current window, oldest first. */
-    private final Deque<Instant> sent = new ArrayDeque<>();
+    /**
+     * Requests that finished inside the current window, by the instant they finished, oldest first. A request
+     * counts in the window from its admission; it leaves the window {@code window} after it finished, because
+     * the gateway cannot know when BC counted it, only that BC did before it answered. Finishing instants come
+     * in order, so the deque stays sorted; running requests are counted by {@link #running}.
+     */
+    private final Deque<Instant> finished = new ArrayDeque<>();
     private int running;
     private Instant pausedUntil = Instant.MIN;
     private long wakeTimer = -1;
@@ -74,7 +79,7 @@ public final class Admission {
             if (!admitNow && queue.size() >= maxQueued) {
                 completions.add(() -> promise.fail(new AdmissionRejectedException(
                         "the gateway's queue for principal '" + principal + "' is full", retryAfter(now))));
-            } else if (earliest.isAfter(deadline)) {
+            } else if (!earliest.equals(Instant.MAX) && earliest.isAfter(deadline)) {
                 completions.add(() -> promise.fail(new AdmissionRejectedException(
                         "principal '" + principal + "' cannot be sent to before the request's deadline",
                         Duration.between(now, earliest))));
@@ -112,10 +117,10 @@ public final class Admission {
         return queue.size();
     }
 
-    /** Requests sent within the current window. */
+    /** Requests counted in the current window: the running ones and those that finished inside it. */
     public synchronized int sentInWindow() {
         prune(clock.instant());
-        return sent.size();
+        return finished.size() + running;
     }
 
     public synchronized Instant pausedUntil() {
@@ -125,8 +130,10 @@ public final class Admission {
     private void release() {
         List<Runnable> completions = new ArrayList<>();
         synchronized (this) {
+            Instant now = clock.instant();
             running--;
-            drain(clock.instant(), completions);
+            finished.addLast(now);
+            drain(now, completions);
         }
         completions.forEach(Runnable::run);
     }
@@ -160,23 +167,27 @@ public final class Admission {
         while (!queue.isEmpty() && running < maxRunning) {
             Instant earliest = earliestStart(now);
             if (earliest.isAfter(now)) {
-                wakeAt(now, earliest);
+                if (!earliest.equals(Instant.MAX)) {
+                    wakeAt(now, earliest);
+                }
                 return;
             }
             Waiter w = queue.removeFirst();
             timers.cancel(w.deadlineTimer);
             running++;
-            sent.addLast(now);
             completions.add(() -> w.promise.complete(new OnceReleased()));
         }
     }
 
-    /** When limits other than the running slots next allow a send: the pause, and the window's oldest send. */
+    /**
+     * When limits other than the running slots next allow a send: the pause, and the window's oldest finished
+     * request leaving it. When the window is full of running requests only, a release will drain again.
+     */
     private Instant earliestStart(Instant now) {
         prune(now);
         Instant earliest = pausedUntil.isAfter(now) ? pausedUntil : now;
-        if (sent.size() >= windowLimit) {
-            Instant windowFree = sent.peekFirst().plus(window);
+        if (finished.size() + running >= windowLimit) {
+            Instant windowFree = finished.isEmpty() ? Instant.MAX : finished.peekFirst().plus(window);
             if (windowFree.isAfter(earliest)) {
                 earliest = windowFree;
             }
@@ -187,14 +198,17 @@ public final class Admission {
     /** How long a refused caller should wait: until the pause or the window next frees a send. */
     private Duration retryAfter(Instant now) {
         Instant earliest = earliestStart(now);
+        if (earliest.equals(Instant.MAX)) {
+            return Duration.ofSeconds(1);
+        }
         Duration d = Duration.between(now, earliest);
         return d.isZero() ? Duration.ofSeconds(1) : d;
     }
 
     private void prune(Instant now) {
         Instant horizon = now.minus(window);
-        while (!sent.isEmpty() && !sent.peekFirst().isAfter(horizon)) {
-            sent.removeFirst();
+        while (!finished.isEmpty() && !finished.peekFirst().isAfter(horizon)) {
+            finished.removeFirst();
         }
     }
 

@@ -76,6 +76,25 @@ class AdmissionTest {
     }
 
     @Test
+    void aRequestLeavesTheWindowOnlyAWindowAfterItFinishedNotAfterItWasSent() {
+        // BC counts a request when it arrives, which the gateway cannot see; it only knows BC had counted it by the
+        // time it answered. So the window is measured from the answer: never early, whatever the transit time.
+        Admission.Permit slow = admission.acquire(in(Duration.ofSeconds(60))).result();
+        for (int i = 0; i < 9; i++) {
+            admission.acquire(in(Duration.ofSeconds(60))).result().release();
+        }
+        clock.advance(Duration.ofSeconds(3));
+        slow.release(); // answered 3 s after it was sent
+        timers.advance(Duration.ofSeconds(7));
+        List<Future<Admission.Permit>> nine = acquire(9, Duration.ofSeconds(60));
+        nine.forEach(f -> f.result().release());
+        Future<Admission.Permit> tenth = admission.acquire(in(Duration.ofSeconds(60)));
+        assertFalse(tenth.isComplete(), "at 10 s the slow one still counts: it finished at 3 s");
+        timers.advance(Duration.ofSeconds(3));
+        assertTrue(tenth.succeeded(), "it left the window 10 s after its answer");
+    }
+
+    @Test
     void aRequestThatCannotBeSentBeforeItsDeadlineIsRefusedAtOnceWithRetryAfter() {
         for (int i = 0; i < 10; i++) {
             admission.acquire(in(Duration.ofSeconds(60))).result().release();
