@@ -57,6 +57,9 @@ public class Connections {
         Timers timers = new VertxTimers(vertx);
         config.connections().forEach((name, c) -> {
             try {
+                if (key(name).equals("connections")) {
+                    throw new IllegalArgumentException("the name 'connections' is reserved for /fanout/connections/");
+                }
                 Connection built = build(name, c, config, throttle, oidcClients, vertx, clock, timers);
                 if (byName.putIfAbsent(key(name), built) != null) {
                     throw new IllegalArgumentException("another connection has the same name apart from case or '_'/'-'");

@@ -9,18 +9,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-
 import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
-import io.bcgateway.problem.Problems;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
 import io.bcgateway.resilience.RetryAfter;
 import io.bcgateway.resilience.RetryPolicy;
 import io.bcgateway.throttle.Admission;
-import io.bcgateway.throttle.AdmissionRejectedException;
 import io.bcgateway.token.AccessToken;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -344,8 +340,9 @@ final class ProxyExchange {
 
     /** Only successful JSON answers to reads carry {@code @odata.nextLink}s worth rewriting. */
     private boolean shouldRewriteLinks(HttpClientResponse upstream) {
-        if (upstream.statusCode() != 200 || request.method() != HttpMethod.GET) {
-            return false;
+        if (upstream.statusCode() != 200 || request.method() != HttpMethod.GET
+                || upstream.headers().contains(HttpHeaders.CONTENT_ENCODING)) {
+            return false; // a compressed body is passed on untouched
         }
         String type = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
         return type != null && type.regionMatches(true, 0, "application/json", 0, "application/json".length());
@@ -359,13 +356,7 @@ final class ProxyExchange {
             return;
         }
         request.resume();
-        if (failure instanceof AdmissionRejectedException rejected) {
-            Problems.throttled(connection.name(), rejected).send(response);
-        } else if (failure instanceof CircuitBreakerOpenException) {
-            Problems.circuitOpen(connection.name(), connection.breaker().delay()).send(response);
-        } else {
-            UpstreamFailures.toProblem(connection.name(), failure).send(response);
-        }
+        UpstreamFailures.toProblem(connection, failure).send(response);
     }
 
     /**
@@ -410,16 +401,6 @@ final class ProxyExchange {
     }
 
     private <T> void onContext(Future<T> future, Handler<AsyncResult<T>> handler) {
-        if (future.isComplete() && Vertx.currentContext() == context) {
-            handler.handle(future);
-            return;
-        }
-        future.onComplete(ar -> {
-            if (Vertx.currentContext() == context) {
-                handler.handle(ar);
-            } else {
-                context.runOnContext(v -> handler.handle(ar));
-            }
-        });
+        ContextHop.onContext(context, future, handler);
     }
 }

@@ -13,6 +13,7 @@ import io.bcgateway.config.GatewayConfig;
 import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Connections;
+import io.bcgateway.fanout.FanoutService;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.Problems;
 import io.bcgateway.resilience.Backoff;
@@ -35,6 +36,7 @@ public class ProxyRoute {
             HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
     private final Connections connections;
+    private final FanoutService fanout;
     private final int replayableBodyLimit;
     private final long readTimeoutMillis;
     private final ThrottleConfig throttle;
@@ -42,8 +44,10 @@ public class ProxyRoute {
     private final Clock clock;
 
     @Inject
-    public ProxyRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, Clock clock) {
+    public ProxyRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, Clock clock,
+            FanoutService fanout) {
         this.connections = connections;
+        this.fanout = fanout;
         this.replayableBodyLimit = config.upstream().replayableBodyLimit();
         this.readTimeoutMillis = config.upstream().readTimeout().toMillis();
         this.throttle = throttle;
@@ -89,10 +93,37 @@ public class ProxyRoute {
                     + " must be a whole number of seconds, or a number with ms, s or m (e.g. 20s)"));
             return;
         }
+        if (FanoutService.wantsAllPages(request)) {
+            fanout.allPages(request, connection, rest);
+            return;
+        }
         String upstreamUri = connection.endpoint().upstreamUri(rest, request.query());
+        if (fanout.isBatch(request, rest) && declaredLength(request) <= fanout.maxBatchBody()) {
+            // Read the batch to count its operations: past BC's 100 it is split, otherwise it goes on as it came.
+            request.body().onComplete(read -> {
+                if (read.failed()) {
+                    answer(request, Problems.badRequest(connection.name(), "the $batch body could not be read"));
+                } else if (!fanout.splitIfNeeded(request, connection, upstreamUri, read.result())) {
+                    new ProxyExchange(request, connection, upstreamUri, RequestBody.ofContent(read.result()),
+                            readTimeoutMillis, throttle.retry(), backoff, clock, budget).start();
+                }
+            });
+            request.resume();
+            return;
+        }
         RequestBody body = RequestBody.of(request, replayableBodyLimit);
         new ProxyExchange(request, connection, upstreamUri, body, readTimeoutMillis, throttle.retry(), backoff, clock,
                 budget).start();
+    }
+
+    /** The declared body length; unknown (chunked) counts as too large to read for counting. */
+    private static long declaredLength(HttpServerRequest request) {
+        try {
+            String length = request.getHeader("Content-Length");
+            return length == null ? Long.MAX_VALUE : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static void answer(HttpServerRequest request, Problem problem) {

@@ -46,6 +46,13 @@ final class RequestBody {
         return new RequestBody(declared <= replayLimit, true);
     }
 
+    /** A body the gateway has already read (a $batch it counted). */
+    static RequestBody ofContent(Buffer content) {
+        RequestBody read = new RequestBody(true, true);
+        read.content = content;
+        return read;
+    }
+
     boolean isBuffered() {
         return buffered;
     }

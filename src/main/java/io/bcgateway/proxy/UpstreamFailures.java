@@ -6,20 +6,35 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+import io.bcgateway.connection.Connection;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.Problems;
+import io.bcgateway.throttle.AdmissionRejectedException;
 import io.bcgateway.token.TokenException;
 
 /** The one place where a failure on the way to Business Central becomes the caller's status. */
-final class UpstreamFailures {
+public final class UpstreamFailures {
 
     private UpstreamFailures() {
     }
 
     /**
-     * Token failures: 502 (rejected) or 503 (Entra unavailable). Timeouts waiting for BC: 504. Anything else
-     * between the gateway and BC (refused, unknown host, TLS, reset): 502.
+     * Admission refused before the deadline: 429. Circuit open: 503. Token failures: 502 (rejected) or 503 (Entra
+     * unavailable). Timeouts waiting for BC: 504. Anything else between the gateway and BC (refused, unknown host,
+     * TLS, reset): 502.
      */
+    public static Problem toProblem(Connection connection, Throwable failure) {
+        if (failure instanceof AdmissionRejectedException rejected) {
+            return Problems.throttled(connection.name(), rejected);
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return Problems.circuitOpen(connection.name(), connection.breaker().delay());
+        }
+        return toProblem(connection.name(), failure);
+    }
+
     static Problem toProblem(String connection, Throwable failure) {
         if (failure instanceof TokenException te) {
             return Problems.token(connection, te);

@@ -130,6 +130,7 @@ final class ControlApi {
                         throw new IllegalArgumentException("retryAfterOn429 must be \"off\" or a number of seconds");
                     }
                 }
+                case "nextLinkOrigin" -> s.nextLinkOrigin(v.isNull() ? null : v.asText());
                 case "latencyJitterMillis" -> s.latencyJitterMillis(intValue(f.getKey(), v));
                 case "faultRate" -> s.faultRate(doubleValue(f.getKey(), v));
                 case "faultStatuses" -> {
@@ -222,6 +223,7 @@ final class ControlApi {
         } else {
             n.put("retryAfterOn429", "off");
         }
+        n.put("nextLinkOrigin", s.nextLinkOrigin().orElse(null));
         n.put("latencyJitterMillis", s.latencyJitterMillis());
         n.put("faultRate", s.faultRate());
         var statuses = n.putArray("faultStatuses");

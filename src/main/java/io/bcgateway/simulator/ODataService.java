@@ -208,7 +208,9 @@ final class ODataService {
             String kept = q.rawQueryWithoutSkipToken();
             // BC writes keys in parentheses literally, however the caller encoded them
             String path = req.path().replace("%28", "(").replace("%29", ")");
-            nextLink = req.apiRoot() + "/" + path + "?" + (kept.isEmpty() ? "" : kept + "&")
+            String root = settings.nextLinkOrigin().map(o -> o + req.apiRoot().replaceFirst("^https?://[^/]+", ""))
+                    .orElse(req.apiRoot());
+            nextLink = root + "/" + path + "?" + (kept.isEmpty() ? "" : kept + "&")
                     + "$skiptoken=" + page.get(page.size() - 1).id();
         }
         String context = req.apiRoot() + "/$metadata#" + contextPath + selectSuffix(q.select);

@@ -81,6 +81,7 @@ public final class SimulatorSettings {
     private volatile long queueTimeoutMillis = 480_000;
     private volatile int retryAfterOn503Seconds = 5;
     private volatile Integer retryAfterOn429Seconds = null;
+    private volatile String nextLinkOrigin;
     // Fault knobs; all off by default.
     private volatile int latencyJitterMillis = 0;
     private volatile double faultRate = 0;
@@ -178,6 +179,19 @@ public final class SimulatorSettings {
     public Optional<Integer> retryAfterOn429Seconds() { return Optional.ofNullable(retryAfterOn429Seconds); }
     public SimulatorSettings retryAfterOn429Seconds(Integer v) {
         retryAfterOn429Seconds = v == null ? null : nonNegative("retryAfterOn429", v);
+        return this;
+    }
+
+    /**
+     * Fault knob: when set (for example {@code https://elsewhere.example}), {@code @odata.nextLink}s point at this
+     * origin instead of the simulator's own, as a misbehaving or hijacked server's would. Default: unset.
+     */
+    public Optional<String> nextLinkOrigin() { return Optional.ofNullable(nextLinkOrigin); }
+    public SimulatorSettings nextLinkOrigin(String v) {
+        if (v != null && !v.matches("https?://[A-Za-z0-9.:\\-\\[\\]]+")) {
+            throw new IllegalArgumentException("nextLinkOrigin must be scheme://host[:port] or null");
+        }
+        nextLinkOrigin = v;
         return this;
     }
 

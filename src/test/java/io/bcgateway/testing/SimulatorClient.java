@@ -70,7 +70,7 @@ public final class SimulatorClient {
         call("POST", "/_sim/faults/reset", new JsonObject());
         updateSettings(new JsonObject().put("maxRunning", 5).put("maxQueued", 95).put("rateLimitRequests", 6000)
                 .put("rateWindowMillis", 300000).put("latencyMillis", 0).put("retryAfterOn429", "off")
-                .put("faultsAfterExecution", false).put("tokenEndpointMode", "normal"));
+                .put("faultsAfterExecution", false).put("tokenEndpointMode", "normal").putNull("nextLinkOrigin"));
     }
 
     /** The BC requests in the simulator's log (newest last), each {kind, method, path, status, epochMillis}. */

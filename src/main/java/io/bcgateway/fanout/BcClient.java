@@ -1,0 +1,233 @@
+package io.bcgateway.fanout;
+
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import io.bcgateway.connection.Connection;
+import io.bcgateway.connection.Principal;
+import io.bcgateway.config.ThrottleConfig;
+import io.bcgateway.proxy.ContextHop;
+import io.bcgateway.resilience.Backoff;
+import io.bcgateway.resilience.BcFailureException;
+import io.bcgateway.resilience.RetryAfter;
+import io.bcgateway.resilience.RetryPolicy;
+import io.bcgateway.throttle.Admission;
+import io.bcgateway.token.AccessToken;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Calls BC on the gateway's own behalf (fan-out pages, company lists, batch chunks) with the same rules as the
+ * pass-through: per-principal admission, the connection's token, its circuit breaker, one token replay after a
+ * 401, and retries per {@link RetryPolicy}. Answers are read whole: callers keep them small (bounded page sizes,
+ * 100-operation batches).
+ */
+public final class BcClient {
+
+    /** BC's answer, read whole. */
+    public record Answer(int status, MultiMap headers, Buffer body) {
+        /** {@code error.code} of a BC error body, or null. */
+        public String bcErrorCode() {
+            try {
+                JsonObject error = new JsonObject(body).getJsonObject("error");
+                return error == null ? null : error.getString("code");
+            } catch (RuntimeException notJson) {
+                return null;
+            }
+        }
+    }
+
+    private final ThrottleConfig.Retry retry;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Duration readTimeout;
+
+    public BcClient(ThrottleConfig.Retry retry, Backoff backoff, Clock clock, Duration readTimeout) {
+        this.retry = retry;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.readTimeout = readTimeout;
+    }
+
+    /**
+     * Sends {@code method uri} (the upstream request target) with {@code headers} and {@code body} (may be null),
+     * retrying what may be retried until {@code deadline}. Completes on {@code context}; fails only when BC never
+     * answered (the failure is then a token, admission, breaker or transport exception).
+     */
+    public Future<Answer> call(Context context, Connection connection, HttpMethod method, String uri,
+            MultiMap headers, Buffer body, Instant deadline) {
+        Promise<Answer> promise = Promise.promise();
+        connection.retryBudget().recordRequest();
+        new Call(context, connection, method, uri, headers, body, deadline, promise).admit();
+        return promise.future();
+    }
+
+    private final class Call {
+        private final Context context;
+        private final Connection connection;
+        private final HttpMethod method;
+        private final String uri;
+        private final MultiMap headers;
+        private final Buffer body;
+        private final Instant deadline;
+        private final Promise<Answer> promise;
+        private int attempts;
+        private int retries;
+        private boolean tokenReplayed;
+
+        Call(Context context, Connection connection, HttpMethod method, String uri, MultiMap headers, Buffer body,
+                Instant deadline, Promise<Answer> promise) {
+            this.context = context;
+            this.connection = connection;
+            this.method = method;
+            this.uri = uri;
+            this.headers = headers;
+            this.body = body;
+            this.deadline = deadline;
+            this.promise = promise;
+        }
+
+        void admit() {
+            Principal principal = connection.pick();
+            ContextHop.onContext(context, principal.admission().acquire(deadline), admitted -> {
+                if (admitted.failed()) {
+                    promise.fail(admitted.cause());
+                    return;
+                }
+                Admission.Permit permit = admitted.result();
+                ContextHop.onContext(context, principal.tokens().token(), token -> {
+                    if (token.failed()) {
+                        permit.release();
+                        promise.fail(token.cause());
+                    } else {
+                        attempt(principal, permit, token.result());
+                    }
+                });
+            });
+        }
+
+        private void attempt(Principal principal, Admission.Permit permit, AccessToken token) {
+            attempts++;
+            CompletionStage<Answer> sent = connection.breaker().call(() -> send(token));
+            Promise<Answer> outcome = Promise.promise();
+            sent.whenComplete((a, e) -> {
+                if (e == null) {
+                    outcome.complete(a);
+                } else {
+                    outcome.fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                }
+            });
+            ContextHop.onContext(context, outcome.future(), ar -> {
+                permit.release();
+                if (ar.succeeded()) {
+                    onAnswer(principal, token, ar.result());
+                } else if (ar.cause() instanceof BcFailureException f) {
+                    Answer answer = (Answer) f.result();
+                    Duration wait = answer == null ? backoff.delay(retries + 1)
+                            : RetryAfter.parse(answer.headers().get(HttpHeaders.RETRY_AFTER), clock)
+                                    .orElseGet(() -> backoff.delay(retries + 1));
+                    retryOrElse(f.outcome(), wait, () -> {
+                        if (answer != null) {
+                            promise.complete(answer);
+                        } else {
+                            promise.fail(f.getCause());
+                        }
+                    });
+                } else {
+                    promise.fail(ar.cause());
+                }
+            });
+        }
+
+        private CompletionStage<Answer> send(AccessToken token) {
+            CompletableFuture<Answer> result = new CompletableFuture<>();
+            RequestOptions options = new RequestOptions().setMethod(method).setURI(uri)
+                    .setIdleTimeout(readTimeout.toMillis());
+            connection.http().request(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    RetryPolicy.Outcome o = ar.cause() instanceof ConnectException ? RetryPolicy.Outcome.NOT_SENT
+                            : RetryPolicy.Outcome.UNKNOWN;
+                    result.completeExceptionally(new BcFailureException(null, ar.cause(), o));
+                    return;
+                }
+                var up = ar.result();
+                up.headers().addAll(headers);
+                up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
+                Future<HttpClientResponse> response = body == null ? up.send() : up.send(body);
+                response.compose(r -> r.body().map(b -> new Answer(r.statusCode(), r.headers(), b)))
+                        .onComplete(read -> {
+                            if (read.failed()) {
+                                result.completeExceptionally(new BcFailureException(null, read.cause(),
+                                        RetryPolicy.Outcome.UNKNOWN));
+                                return;
+                            }
+                            Answer a = read.result();
+                            RetryPolicy.Outcome o = RetryPolicy.ofStatus(a.status(), a.status() >= 429
+                                    ? a.bcErrorCode() : null);
+                            if (a.status() >= 500 && o != RetryPolicy.Outcome.NOT_EXECUTED) {
+                                result.completeExceptionally(new BcFailureException(a, null, o));
+                            } else {
+                                result.complete(a);
+                            }
+                        });
+            });
+            return result;
+        }
+
+        private void onAnswer(Principal principal, AccessToken token, Answer answer) {
+            if (answer.status() == 401 && !tokenReplayed) {
+                tokenReplayed = true;
+                ContextHop.onContext(context, principal.tokens().tokenAfterRejection(token), t -> {
+                    if (t.failed()) {
+                        promise.fail(t.cause());
+                    } else {
+                        admit();
+                    }
+                });
+                return;
+            }
+            RetryPolicy.Outcome outcome = RetryPolicy.ofStatus(answer.status(), answer.bcErrorCode());
+            if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
+                Duration pause = RetryAfter.parse(answer.headers().get(HttpHeaders.RETRY_AFTER), clock)
+                        .orElseGet(() -> backoff.delay(retries + 1));
+                if (pause.compareTo(retry.maxRetryAfter()) <= 0) {
+                    principal.admission().pauseUntil(clock.instant().plus(pause));
+                }
+                retryOrElse(outcome, pause, () -> promise.complete(answer));
+                return;
+            }
+            promise.complete(answer);
+        }
+
+        private void retryOrElse(RetryPolicy.Outcome outcome, Duration wait, Runnable giveUp) {
+            boolean allowed = RetryPolicy.mayRetry(outcome, method, headers.get(HttpHeaders.IF_MATCH))
+                    && attempts < retry.maxAttempts()
+                    && wait.compareTo(retry.maxRetryAfter()) <= 0
+                    && clock.instant().plus(wait).isBefore(deadline)
+                    && connection.retryBudget().tryRetry();
+            if (!allowed) {
+                giveUp.run();
+                return;
+            }
+            retries++;
+            if (outcome == RetryPolicy.Outcome.NOT_EXECUTED || wait.isZero()) {
+                admit();
+            } else {
+                context.owner().setTimer(Math.max(1, wait.toMillis()), id -> context.runOnContext(v -> admit()));
+            }
+        }
+    }
+}
