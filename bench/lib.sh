@@ -54,6 +54,7 @@ start_gateway() {
   java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" "$@" \
     -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > "$RESULTS/$name.log" 2>&1 &
   PIDS+=($!)
+  LAST_PID=$!
   wait_http "http://127.0.0.1:$port/bc/"
 }
 
