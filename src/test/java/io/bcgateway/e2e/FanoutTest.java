@@ -40,6 +40,7 @@ public class FanoutTest {
     @AfterEach
     void restore() {
         simulator.restoreDefaults();
+        seed(3, 25); // the simulator's default data, which the other test classes expect
     }
 
     private void seed(int companies, int customersPerCompany) {
