@@ -69,6 +69,8 @@ final class ProxyExchange {
     private int attempts;
     private int retries;
     private boolean tokenReplayed;
+    /** The caller hung up: a request still waiting for admission gives its slot back instead of using it. */
+    private boolean callerGone;
 
     ProxyExchange(HttpServerRequest request, Connection connection, String upstreamUri, RequestBody body,
             long readTimeoutMillis, ThrottleConfig.Retry retry, Backoff backoff, Clock clock, Duration budget) {
@@ -86,7 +88,10 @@ final class ProxyExchange {
     }
 
     void start() {
-        response.closeHandler(v -> abortUpstream());
+        response.closeHandler(v -> {
+            callerGone = true;
+            abortUpstream();
+        });
         connection.retryBudget().recordRequest();
         if (body.isBuffered()) {
             onContext(body.read(request), ar -> {
@@ -110,6 +115,10 @@ final class ProxyExchange {
                 return;
             }
             permit = admitted.result();
+            if (callerGone) {
+                releasePermit();
+                return;
+            }
             onContext(principal.tokens().token(), token -> {
                 if (token.failed()) {
                     fail(token.cause());
