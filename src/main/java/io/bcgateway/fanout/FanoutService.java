@@ -65,7 +65,8 @@ public class FanoutService {
     static final String API_PATH = "X-Gateway-Api-Path";
     static final String PREFIX = "/fanout/";
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern API = Pattern.compile("api(/[A-Za-z0-9._-]{1,64}){1,4}");
+    /** api/v2.0 or api/{publisher}/{group}/{version}: segments start with a letter or digit, so never "." or "..". */
+    private static final Pattern API = Pattern.compile("api(/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){1,4}");
     private static final int MAX_CONCURRENCY = 64;
 
     private final Connections connections;
@@ -162,7 +163,10 @@ public class FanoutService {
             answer(request, Problem.of(405, "method-not-allowed", "Method not allowed", "Fan-outs are reads: use GET."));
             return;
         }
-        String refused = Optional.ofNullable(PathGuard.rejectPath(rest)).orElse(PathGuard.rejectQuery(request.query()));
+        String refused = Optional.ofNullable(PathGuard.rejectTarget(request.uri()))
+                .or(() -> Optional.ofNullable(PathGuard.rejectPath(rest)))
+                .or(() -> Optional.ofNullable(PathGuard.rejectQuery(request.query())))
+                .orElse(PathGuard.rejectHeaders(request.headers()));
         String apiPath = Optional.ofNullable(request.getHeader(API_PATH)).map(String::strip).orElse("api/v2.0");
         if (refused == null && !API.matcher(apiPath).matches()) {
             refused = API_PATH + " must look like api/v2.0 or api/{publisher}/{group}/{version}";

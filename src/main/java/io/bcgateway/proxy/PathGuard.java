@@ -39,6 +39,40 @@ public final class PathGuard {
         return null;
     }
 
+    /**
+     * Why the request target is refused, or null. Only origin-form targets ({@code /path?query}) are accepted:
+     * an absolute-form target ({@code GET http://host/...}) names a host, and the upstream host is never taken
+     * from the caller.
+     */
+    public static String rejectTarget(String uri) {
+        if (uri == null || !uri.startsWith("/")) {
+            return "only origin-form request targets (/bc/...) are accepted";
+        }
+        int query = uri.indexOf('?');
+        String path = (query < 0 ? uri : uri.substring(0, query)).toLowerCase(Locale.ROOT);
+        for (String segment : path.split("/", -1)) {
+            String decodedDots = segment.replace("%2e", ".");
+            if (decodedDots.equals(".") || decodedDots.equals("..")) {
+                return "the path contains a '.' or '..' segment";
+            }
+        }
+        return null;
+    }
+
+    /** Why a header value is refused, or null: CR, LF and other control characters (except tab) never pass. */
+    public static String rejectHeaders(io.vertx.core.MultiMap headers) {
+        for (java.util.Map.Entry<String, String> h : headers) {
+            String v = h.getValue();
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    return "the header '" + h.getKey() + "' contains a control character";
+                }
+            }
+        }
+        return null;
+    }
+
     /** Why {@code rawQuery} is refused, or null. */
     public static String rejectQuery(String rawQuery) {
         if (rawQuery == null) {

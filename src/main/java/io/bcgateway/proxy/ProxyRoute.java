@@ -78,9 +78,15 @@ public class ProxyRoute {
                     .with("connection", connection.name()));
             return;
         }
-        String refused = PathGuard.rejectPath(rest);
+        String refused = PathGuard.rejectTarget(request.uri());
+        if (refused == null) {
+            refused = PathGuard.rejectPath(rest);
+        }
         if (refused == null) {
             refused = PathGuard.rejectQuery(request.query());
+        }
+        if (refused == null) {
+            refused = PathGuard.rejectHeaders(request.headers());
         }
         if (refused != null) {
             answer(request, Problems.badRequest(connection.name(), refused));

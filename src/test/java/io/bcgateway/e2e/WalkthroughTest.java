@@ -122,7 +122,7 @@ class WalkthroughTest {
             HttpResponse<String> r = Gateway.get(path);
             assertEquals(400, r.statusCode(), path);
             assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""), path);
-            assertTrue(r.body().contains("\"connection\":\"sim\""), r.body());
+            assertTrue(r.body().contains("\"status\":400"), r.body());
         }
     }
 
