@@ -104,7 +104,7 @@ final class BatchSplitter {
                         Problem p = UpstreamFailures.toProblem(connection, ar.cause());
                         failAll(chunk, p.status(), p.toJson(), responses);
                     } else if (ar.result().status() != 200) {
-                        failAll(chunk, ar.result().status(), errorOf(ar.result()), responses);
+                        failAll(chunk, ar.result().status(), ar.result().errorJson(), responses);
                     } else {
                         JsonArray got = answersOf(ar.result());
                         if (got == null) {
@@ -131,16 +131,6 @@ final class BatchSplitter {
             return new JsonObject(answer.body()).getJsonArray("responses");
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    private static Object errorOf(BcClient.Answer answer) {
-        try {
-            JsonObject body = new JsonObject(answer.body());
-            return body.containsKey("error") ? body.getValue("error") : body;
-        } catch (RuntimeException notJson) {
-            return new JsonObject().put("code", "gateway.non-json-error")
-                    .put("message", "Business Central answered " + answer.status() + " without a JSON body");
         }
     }
 }

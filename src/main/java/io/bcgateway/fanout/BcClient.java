@@ -10,11 +10,11 @@ import java.util.concurrent.CompletionStage;
 
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
-import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.proxy.ContextHop;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
 import io.bcgateway.resilience.RetryAfter;
+import io.bcgateway.resilience.RetryGate;
 import io.bcgateway.resilience.RetryPolicy;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.token.AccessToken;
@@ -39,6 +39,17 @@ public final class BcClient {
 
     /** BC's answer, read whole. */
     public record Answer(int status, MultiMap headers, Buffer body) {
+        /** BC's {@code error} object when the body is one, otherwise a short description. */
+        public Object errorJson() {
+            try {
+                JsonObject json = new JsonObject(body);
+                return json.containsKey("error") ? json.getValue("error") : json;
+            } catch (RuntimeException notJson) {
+                return new JsonObject().put("code", "gateway.non-json-error")
+                        .put("message", "Business Central answered " + status + " without a JSON body");
+            }
+        }
+
         /** {@code error.code} of a BC error body, or null. */
         public String bcErrorCode() {
             try {
@@ -50,13 +61,13 @@ public final class BcClient {
         }
     }
 
-    private final ThrottleConfig.Retry retry;
+    private final RetryGate retryGate;
     private final Backoff backoff;
     private final Clock clock;
     private final Duration readTimeout;
 
-    public BcClient(ThrottleConfig.Retry retry, Backoff backoff, Clock clock, Duration readTimeout) {
-        this.retry = retry;
+    public BcClient(RetryGate retryGate, Backoff backoff, Clock clock, Duration readTimeout) {
+        this.retryGate = retryGate;
         this.backoff = backoff;
         this.clock = clock;
         this.readTimeout = readTimeout;
@@ -203,7 +214,7 @@ public final class BcClient {
             if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
                 Duration pause = RetryAfter.parse(answer.headers().get(HttpHeaders.RETRY_AFTER), clock)
                         .orElseGet(() -> backoff.delay(retries + 1));
-                if (pause.compareTo(retry.maxRetryAfter()) <= 0) {
+                if (retryGate.honours(pause)) {
                     principal.admission().pauseUntil(clock.instant().plus(pause));
                 }
                 retryOrElse(outcome, pause, () -> promise.complete(answer));
@@ -213,11 +224,8 @@ public final class BcClient {
         }
 
         private void retryOrElse(RetryPolicy.Outcome outcome, Duration wait, Runnable giveUp) {
-            boolean allowed = RetryPolicy.mayRetry(outcome, method, headers.get(HttpHeaders.IF_MATCH))
-                    && attempts < retry.maxAttempts()
-                    && wait.compareTo(retry.maxRetryAfter()) <= 0
-                    && clock.instant().plus(wait).isBefore(deadline)
-                    && connection.retryBudget().tryRetry();
+            boolean allowed = retryGate.allows(outcome, method, headers.get(HttpHeaders.IF_MATCH), attempts, wait,
+                    deadline, connection.retryBudget());
             if (!allowed) {
                 giveUp.run();
                 return;

@@ -86,7 +86,7 @@ final class FanoutRun {
                     BcClient.Answer answer = ar.result();
                     if (answer.status() != 200) {
                         fail(target, pagesRead, new JsonObject().put("status", answer.status())
-                                .put("error", errorOf(answer)));
+                                .put("error", answer.errorJson()));
                         return;
                     }
                     PageParser.Page page;
@@ -140,17 +140,6 @@ final class FanoutRun {
             writer.finish(targets.size(), succeeded);
         } else if (started < targets.size()) {
             read(targets.get(started++), null, 0);
-        }
-    }
-
-    /** BC's error object when the body is one, otherwise a short description. */
-    private static Object errorOf(BcClient.Answer answer) {
-        try {
-            JsonObject body = new JsonObject(answer.body());
-            return body.containsKey("error") ? body.getValue("error") : body;
-        } catch (RuntimeException notJson) {
-            return new JsonObject().put("code", "gateway.non-json-error")
-                    .put("message", "Business Central answered " + answer.status() + " without a JSON body");
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +26,7 @@ import io.bcgateway.proxy.HeaderFilter;
 import io.bcgateway.proxy.PathGuard;
 import io.bcgateway.proxy.UpstreamFailures;
 import io.bcgateway.resilience.Backoff;
+import io.bcgateway.resilience.RetryGate;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -79,14 +79,12 @@ public class FanoutService {
 
     @Inject
     public FanoutService(Connections connections, FanoutConfig config, ThrottleConfig throttle, GatewayConfig gateway,
-            Clock clock) {
+            Clock clock, Backoff backoff, RetryGate retryGate) {
         this.connections = connections;
         this.config = config;
         this.throttle = throttle;
         this.clock = clock;
-        Backoff backoff = new Backoff(throttle.retry().backoffBase(), throttle.retry().backoffMax(),
-                bound -> ThreadLocalRandom.current().nextLong(bound));
-        this.client = new BcClient(throttle.retry(), backoff, clock, gateway.upstream().readTimeout());
+        this.client = new BcClient(retryGate, backoff, clock, gateway.upstream().readTimeout());
         this.directory = new CompanyDirectory(client, clock, config.companyCacheTtl(), throttle.defaultDeadline());
         this.batches = new BatchSplitter(client, clock, throttle.defaultDeadline());
     }

@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
-import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
 import io.bcgateway.resilience.RetryAfter;
+import io.bcgateway.resilience.RetryGate;
 import io.bcgateway.resilience.RetryPolicy;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.token.AccessToken;
@@ -58,7 +58,7 @@ final class ProxyExchange {
     private final String upstreamUri;
     private final RequestBody body;
     private final long readTimeoutMillis;
-    private final ThrottleConfig.Retry retry;
+    private final RetryGate retryGate;
     private final Backoff backoff;
     private final Clock clock;
     private final Instant deadline;
@@ -73,14 +73,14 @@ final class ProxyExchange {
     private boolean callerGone;
 
     ProxyExchange(HttpServerRequest request, Connection connection, String upstreamUri, RequestBody body,
-            long readTimeoutMillis, ThrottleConfig.Retry retry, Backoff backoff, Clock clock, Duration budget) {
+            long readTimeoutMillis, RetryGate retryGate, Backoff backoff, Clock clock, Duration budget) {
         this.request = request;
         this.response = request.response();
         this.connection = connection;
         this.upstreamUri = upstreamUri;
         this.body = body;
         this.readTimeoutMillis = readTimeoutMillis;
-        this.retry = retry;
+        this.retryGate = retryGate;
         this.backoff = backoff;
         this.clock = clock;
         this.deadline = clock.instant().plus(budget);
@@ -247,7 +247,7 @@ final class ProxyExchange {
             // BC is throttling this principal: everyone queued for it waits, not only this request.
             Optional<Duration> told = RetryAfter.parse(answer.response().getHeader(HttpHeaders.RETRY_AFTER), clock);
             Duration pause = told.orElseGet(() -> backoff.delay(retries + 1));
-            if (pause.compareTo(retry.maxRetryAfter()) <= 0) {
+            if (retryGate.honours(pause)) {
                 principal.admission().pauseUntil(clock.instant().plus(pause));
             }
             retryOrElse(outcome, pause, true, () -> relay(answer));
@@ -281,12 +281,8 @@ final class ProxyExchange {
      */
     private void retryOrElse(RetryPolicy.Outcome outcome, Duration wait, boolean paused, Runnable giveUp) {
         boolean replayable = body.isBuffered() || outcome == RetryPolicy.Outcome.NOT_SENT;
-        boolean allowed = replayable
-                && RetryPolicy.mayRetry(outcome, request.method(), request.getHeader(HttpHeaders.IF_MATCH))
-                && attempts < retry.maxAttempts()
-                && wait.compareTo(retry.maxRetryAfter()) <= 0
-                && clock.instant().plus(wait).isBefore(deadline)
-                && connection.retryBudget().tryRetry();
+        boolean allowed = replayable && retryGate.allows(outcome, request.method(),
+                request.getHeader(HttpHeaders.IF_MATCH), attempts, wait, deadline, connection.retryBudget());
         if (!allowed) {
             giveUp.run();
             return;

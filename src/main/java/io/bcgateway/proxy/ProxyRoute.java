@@ -3,7 +3,6 @@ package io.bcgateway.proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,6 +16,7 @@ import io.bcgateway.fanout.FanoutService;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.Problems;
 import io.bcgateway.resilience.Backoff;
+import io.bcgateway.resilience.RetryGate;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -41,19 +41,20 @@ public class ProxyRoute {
     private final long readTimeoutMillis;
     private final ThrottleConfig throttle;
     private final Backoff backoff;
+    private final RetryGate retryGate;
     private final Clock clock;
 
     @Inject
     public ProxyRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, Clock clock,
-            FanoutService fanout) {
+            FanoutService fanout, Backoff backoff, RetryGate retryGate) {
         this.connections = connections;
         this.fanout = fanout;
         this.replayableBodyLimit = config.upstream().replayableBodyLimit();
         this.readTimeoutMillis = config.upstream().readTimeout().toMillis();
         this.throttle = throttle;
         this.clock = clock;
-        this.backoff = new Backoff(throttle.retry().backoffBase(), throttle.retry().backoffMax(),
-                bound -> ThreadLocalRandom.current().nextLong(bound));
+        this.backoff = backoff;
+        this.retryGate = retryGate;
     }
 
     void register(@Observes Router router) {
@@ -111,14 +112,14 @@ public class ProxyRoute {
                     answer(request, Problems.badRequest(connection.name(), "the $batch body could not be read"));
                 } else if (!fanout.splitIfNeeded(request, connection, upstreamUri, read.result())) {
                     new ProxyExchange(request, connection, upstreamUri, RequestBody.ofContent(read.result()),
-                            readTimeoutMillis, throttle.retry(), backoff, clock, budget).start();
+                            readTimeoutMillis, retryGate, backoff, clock, budget).start();
                 }
             });
             request.resume();
             return;
         }
         RequestBody body = RequestBody.of(request, replayableBodyLimit);
-        new ProxyExchange(request, connection, upstreamUri, body, readTimeoutMillis, throttle.retry(), backoff, clock,
+        new ProxyExchange(request, connection, upstreamUri, body, readTimeoutMillis, retryGate, backoff, clock,
                 budget).start();
     }
 
