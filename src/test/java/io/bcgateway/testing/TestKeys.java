@@ -61,7 +61,12 @@ public final class TestKeys {
 
     /** A federated token as the cluster would issue it: RS256, {@code aud} = api://AzureADTokenExchange. */
     public static String federatedToken(PrivateKey issuerKey, String subject, Duration lifetime) {
-        long now = Instant.now().getEpochSecond();
+        return federatedToken(issuerKey, subject, lifetime, Instant.now());
+    }
+
+    /** The same, issued at {@code issuedAt} (a simulator's clock). */
+    public static String federatedToken(PrivateKey issuerKey, String subject, Duration lifetime, Instant issuedAt) {
+        long now = issuedAt.getEpochSecond();
         JsonObject claims = new JsonObject().put("iss", FEDERATED_ISSUER).put("sub", subject)
                 .put("aud", new io.vertx.core.json.JsonArray().add(TOKEN_EXCHANGE_AUDIENCE))
                 .put("iat", now).put("nbf", now).put("exp", now + lifetime.toSeconds())
