@@ -15,8 +15,34 @@ public interface ConnectionConfig {
     /** Application (client) id of the app registration. */
     String clientId();
 
-    /** Client secret of the app registration. Never logged, never echoed in an error. */
+    /**
+     * Client secret of the app registration. Never logged, never echoed in an error. Exactly one of
+     * {@code client-secret}, {@code client-secret-file}, {@code certificate.*} and {@code federated-token-file}
+     * (or {@code use-workload-identity}) is set.
+     */
     Optional<String> clientSecret();
+
+    /**
+     * File holding the client secret, such as a Kubernetes secret mount. Read at start and again before each token
+     * request; a changed secret is used from the next token request on, without a restart.
+     */
+    Optional<Path> clientSecretFile();
+
+    /** Certificate credentials ({@code private_key_jwt}): the gateway signs a client assertion per token request. */
+    Optional<Certificate> certificate();
+
+    /**
+     * File holding a federated token (a JWT issued by the cluster for workload identity federation), sent as the
+     * client assertion. Read for every token request, so a token rotated by Kubernetes is picked up at once.
+     */
+    Optional<Path> federatedTokenFile();
+
+    /**
+     * AKS workload identity: when {@code true} and {@code federated-token-file} is unset, the federated token file
+     * is the one named by the {@code AZURE_FEDERATED_TOKEN_FILE} environment variable (set by the AKS webhook).
+     */
+    @WithDefault("false")
+    boolean useWorkloadIdentity();
 
     /**
      * Business Central environment name, such as {@code production} or {@code sandbox}. Leave it unset for
@@ -49,6 +75,24 @@ public interface ConnectionConfig {
      * slots: Microsoft's documented way past the per-principal limits. Requests go to the least loaded one.
      */
     Map<String, PoolCredential> pool();
+
+    /**
+     * A certificate registered with the app: its private key signs the client assertion; Entra ID finds the
+     * certificate by the {@code x5t} header, the SHA-1 thumbprint of the certificate.
+     */
+    interface Certificate {
+        /** PEM file with the certificate's private key, unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), RSA. */
+        Path keyFile();
+
+        /**
+         * SHA-1 thumbprint of the certificate as Entra ID and Azure show it (40 hex digits, ':' allowed). Either
+         * this or {@code cert-file}.
+         */
+        Optional<String> thumbprint();
+
+        /** PEM file with the certificate itself, from which the thumbprint is computed. Either this or {@code thumbprint}. */
+        Optional<Path> certFile();
+    }
 
     /** One more app registration in a connection's credential pool. */
     interface PoolCredential {

@@ -16,14 +16,16 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * key are both written with underscores), so this source recognises the known keys at the end of the variable
  * name and treats what stands before them as the connection name, lower-cased with underscores as dashes.
  * Credential-pool members are {@code GATEWAY_CONNECTIONS_<NAME>_POOL_<ID>_CLIENT_ID} and {@code ..._CLIENT_SECRET};
- * per-connection limits {@code GATEWAY_CONNECTIONS_<NAME>_LIMITS_MAX_RUNNING} and so on.
+ * per-connection limits {@code GATEWAY_CONNECTIONS_<NAME>_LIMITS_MAX_RUNNING} and so on; certificate credentials
+ * {@code GATEWAY_CONNECTIONS_<NAME>_CERTIFICATE_KEY_FILE}, {@code ..._CERTIFICATE_THUMBPRINT}, {@code ..._CERTIFICATE_CERT_FILE}.
  */
 public final class ConnectionEnvConfigSource implements ConfigSource {
 
     private static final String PREFIX = "GATEWAY_CONNECTIONS_";
     /** Longest first, so that {@code CLIENT_SECRET} is not read as a name ending in {@code _CLIENT} + key. */
     private static final List<String> KEYS = List.of("LIMITS_MAX_RUNNING", "LIMITS_RATE_LIMIT", "LIMITS_RATE_WINDOW",
-            "CLIENT_SECRET_FILE", "TRUST_CA_FILE", "CLIENT_SECRET", "ENVIRONMENT", "TENANT_ID", "CLIENT_ID", "TOKEN_URL",
+            "CERTIFICATE_THUMBPRINT", "CERTIFICATE_CERT_FILE", "CERTIFICATE_KEY_FILE", "FEDERATED_TOKEN_FILE",
+            "USE_WORKLOAD_IDENTITY", "CLIENT_SECRET_FILE", "TRUST_CA_FILE", "CLIENT_SECRET", "ENVIRONMENT", "TENANT_ID", "CLIENT_ID", "TOKEN_URL",
             "BASE_URL", "SCOPE");
     /** A credential-pool member: {@code <CONNECTION>_POOL_<ID>_CLIENT_ID} / {@code _CLIENT_SECRET}. */
     private static final java.util.regex.Pattern POOL = java.util.regex.Pattern
@@ -51,7 +53,8 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
             for (String key : KEYS) {
                 if (rest.endsWith("_" + key) && rest.length() > key.length() + 1) {
                     String connection = dashed(rest.substring(0, rest.length() - key.length() - 1));
-                    String property = key.startsWith("LIMITS_") ? "limits." + dashed(key.substring(7)) : dashed(key);
+                    String property = key.startsWith("LIMITS_") ? "limits." + dashed(key.substring(7))
+                            : key.startsWith("CERTIFICATE_") ? "certificate." + dashed(key.substring(12)) : dashed(key);
                     props.put("gateway.connections." + connection + "." + property, value);
                     return;
                 }

@@ -1,6 +1,8 @@
 package io.bcgateway.connection;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,13 +28,20 @@ import io.bcgateway.resilience.UpstreamBreaker;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.throttle.Timers;
 import io.bcgateway.throttle.VertxTimers;
+import io.bcgateway.token.CertificateAssertion;
+import io.bcgateway.token.ClientAssertion;
+import io.bcgateway.token.FederatedTokenAssertion;
 import io.bcgateway.token.OidcTokenFetcher;
+import io.bcgateway.token.RotatingOidcTokenFetcher;
+import io.bcgateway.token.Thumbprints;
+import io.bcgateway.token.TokenFetcher;
 import io.bcgateway.token.TokenSource;
 import io.quarkus.oidc.client.OidcClient;
 import io.quarkus.oidc.client.OidcClientConfigBuilder;
 import io.quarkus.oidc.client.OidcClients;
 import io.quarkus.oidc.common.runtime.config.OidcClientCommonConfig.Credentials.Secret.Method;
 import io.quarkus.runtime.Startup;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -96,14 +106,13 @@ public class Connections {
     private static Connection build(String name, ConnectionConfig c, GatewayConfig config, ThrottleConfig throttle,
             OidcClients oidcClients, Vertx vertx, Clock clock, Timers timers) {
         BcEndpoint endpoint = BcEndpoint.of(c.baseUrl(), c.environment());
-        String secret = c.clientSecret().filter(s -> !s.isBlank())
-                .orElseThrow(() -> new IllegalArgumentException("client-secret is not set"));
+        Credential credential = Credential.of(c, System::getenv);
         String tokenUrl = c.tokenUrl().orElse(DEFAULT_TOKEN_URL.formatted(c.tenantId()));
         List<Principal> principals = new ArrayList<>();
-        principals.add(principal(name, name, c, c.clientId(), secret, tokenUrl, config, throttle, oidcClients, clock,
-                timers));
-        c.pool().forEach((id, credential) -> principals.add(principal(name, name + "/" + id, c,
-                credential.clientId(), credential.clientSecret(), tokenUrl, config, throttle, oidcClients, clock,
+        principals.add(principal(name, name, c, c.clientId(), credential, tokenUrl, config, throttle, oidcClients,
+                clock, timers));
+        c.pool().forEach((id, member) -> principals.add(principal(name, name + "/" + id, c, member.clientId(),
+                new Credential.Secret(member.clientSecret()), tokenUrl, config, throttle, oidcClients, clock,
                 timers)));
         ThrottleConfig.Retry retry = throttle.retry();
         RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
@@ -114,12 +123,12 @@ public class Connections {
 
     /** One app registration: its OIDC client and token cache, and its admission under BC's per-principal limits. */
     private static Principal principal(String connection, String label, ConnectionConfig c, String clientId,
-            String secret, String tokenUrl, GatewayConfig config, ThrottleConfig throttle, OidcClients oidcClients,
-            Clock clock, Timers timers) {
-        OidcClient oidc = oidcClient(label, c, clientId, secret, tokenUrl, config, oidcClients);
+            Credential credential, String tokenUrl, GatewayConfig config, ThrottleConfig throttle,
+            OidcClients oidcClients, Clock clock, Timers timers) {
         GatewayConfig.Token t = config.token();
-        TokenSource tokens = new TokenSource(label, new OidcTokenFetcher(oidc, t.requestTimeout()), clock,
-                t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(), t.failureBackoffMax());
+        TokenSource tokens = new TokenSource(label, fetcher(label, c, clientId, credential, tokenUrl, config,
+                oidcClients, clock), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
+                t.failureBackoffMax());
         LimitsConfig limits = c.limits();
         Admission admission = new Admission(label, limits.maxRunning().orElse(throttle.maxRunning()),
                 limits.rateLimit().orElse(throttle.rateLimit()), limits.rateWindow().orElse(throttle.rateWindow()),
@@ -127,9 +136,60 @@ public class Connections {
         return new Principal(clientId, tokens, admission);
     }
 
-    /** One named OIDC client per connection: client-credentials grant, discovery off, secret sent in the form. */
-    private static OidcClient oidcClient(String name, ConnectionConfig c, String clientId, String secret,
+    /**
+     * The token request of one app registration, by credential kind. A secret goes into the OIDC client's own
+     * configuration; a secret file gets a client rebuilt whenever the file changes; certificates and federated
+     * tokens get a client without credentials and a fresh {@code client_assertion} per request.
+     */
+    private static TokenFetcher fetcher(String label, ConnectionConfig c, String clientId, Credential credential,
+            String tokenUrl, GatewayConfig config, OidcClients oidcClients, Clock clock) {
+        Duration timeout = config.token().requestTimeout();
+        if (credential instanceof Credential.Secret secret) {
+            return new OidcTokenFetcher(oidcClient(label, c, clientId, Optional.of(secret.value()), tokenUrl, config,
+                    oidcClients), timeout);
+        }
+        if (credential instanceof Credential.SecretFile file) {
+            String initial = RotatingOidcTokenFetcher.readSecret(file.file());
+            AtomicInteger generation = new AtomicInteger();
+            OidcClient first = oidcClient(label, c, clientId, Optional.of(initial), tokenUrl, config, oidcClients);
+            return new RotatingOidcTokenFetcher(label, file.file(), initial, first, rotated -> {
+                var oidcConfig = oidcClientConfig(label + "-" + generation.incrementAndGet(), c, clientId,
+                        Optional.of(rotated), tokenUrl, config);
+                return Future.fromCompletionStage(oidcClients.newClient(oidcConfig.build()).subscribeAsCompletionStage());
+            }, timeout);
+        }
+        OidcClient withoutCredentials = oidcClient(label, c, clientId, Optional.empty(), tokenUrl, config,
+                oidcClients);
+        ClientAssertion assertion;
+        if (credential instanceof Credential.Certificate cert) {
+            String x5t = cert.thumbprint().map(Thumbprints::x5tFromHex)
+                    .orElseGet(() -> Thumbprints.x5tOfCertificateFile(cert.certFile().orElseThrow()));
+            assertion = new CertificateAssertion(CertificateAssertion.readPrivateKey(cert.keyFile()), x5t, clientId,
+                    tokenUrl, clock);
+        } else {
+            Path file = ((Credential.FederatedToken) credential).file();
+            if (!Files.isReadable(file)) {
+                // Not fatal: the webhook's projected token may appear after the container starts.
+                LOG.warnf("Connection '%s': federated-token-file %s is not readable yet", label, file);
+            }
+            assertion = new FederatedTokenAssertion(file);
+        }
+        return new OidcTokenFetcher(withoutCredentials, timeout, assertion);
+    }
+
+    /** One named OIDC client per app registration: client-credentials grant, discovery off. */
+    private static OidcClient oidcClient(String name, ConnectionConfig c, String clientId, Optional<String> secret,
             String tokenUrl, GatewayConfig config, OidcClients oidcClients) {
+        return oidcClients.newClient(oidcClientConfig(name, c, clientId, secret, tokenUrl, config).build()).await()
+                .atMost(Duration.ofSeconds(30));
+    }
+
+    /**
+     * The OIDC client's configuration (a builder: its built form is a quarkus-oidc-client runtime type); with a secret, it is sent in the form ({@code client_secret_post});
+     * without one, the client sends only {@code client_id} and the caller adds a client assertion.
+     */
+    private static OidcClientConfigBuilder oidcClientConfig(String name, ConnectionConfig c, String clientId,
+            Optional<String> secret, String tokenUrl, GatewayConfig config) {
         URI uri = URI.create(tokenUrl);
         if (uri.getScheme() == null || uri.getHost() == null) {
             throw new IllegalArgumentException("token-url is not an absolute URL");
@@ -137,20 +197,19 @@ public class Connections {
         if ("http".equalsIgnoreCase(uri.getScheme()) && !BcEndpoint.isLoopback(uri.getHost())) {
             throw new IllegalArgumentException("token-url uses plain http for a non-loopback host; use https");
         }
-        var oidcConfig = new OidcClientConfigBuilder()
+        var builder = new OidcClientConfigBuilder()
                 .id("bc-" + name.replace('/', '-'))
                 .authServerUrl(uri.getScheme() + "://" + uri.getRawAuthority())
                 .discoveryEnabled(false)
                 .tokenPath(tokenUrl)
-                .clientId(clientId)
-                .credentials().clientSecret(secret, Method.POST).end()
+                .clientId(clientId);
+        secret.ifPresent(s -> builder.credentials().clientSecret(s, Method.POST).end());
+        return builder
                 .scopes(c.scope())
                 // Further retries are the gateway's decision (back-off and a failure memory); the client's minimum
                 // is one retry, and only of a connection that could not be opened (nothing reached Entra ID).
                 .connectionRetryCount(1)
-                .connectionTimeout(config.upstream().connectTimeout())
-                .build();
-        return oidcClients.newClient(oidcConfig).await().atMost(Duration.ofSeconds(30));
+                .connectionTimeout(config.upstream().connectTimeout());
     }
 
     private static HttpClient httpClient(Vertx vertx, BcEndpoint endpoint, ConnectionConfig c,

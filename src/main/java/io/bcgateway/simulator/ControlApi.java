@@ -63,7 +63,13 @@ final class ControlApi {
         r.post("/_sim/apps").handler(ctx -> withBody(ctx, body -> {
             String tenant = required(body, "tenantId");
             String client = required(body, "clientId");
-            String secret = required(body, "clientSecret");
+            String secret = body.hasNonNull("clientSecret") ? body.get("clientSecret").asText() : null;
+            SimulatorSettings.CertificateCredential certificate = ClientAssertions.certificate(body);
+            SimulatorSettings.FederatedCredential federated = ClientAssertions.federated(body);
+            if (secret == null && certificate == null && federated == null) {
+                throw new IllegalArgumentException("An app needs clientSecret, certificatePem, publicKeyPem + thumbprint, "
+                        + "or federatedIssuer + federatedSubject + federatedPublicKeyPem");
+            }
             List<String> roles = new ArrayList<>();
             if (body.has("roles")) {
                 if (!body.get("roles").isArray()) throw new IllegalArgumentException("roles must be an array of strings");
@@ -71,7 +77,8 @@ final class ControlApi {
             } else {
                 roles.addAll(SimulatorSettings.DEMO_ROLES);
             }
-            SimulatorSettings.RegisteredApp app = new SimulatorSettings.RegisteredApp(tenant, client, secret, roles);
+            SimulatorSettings.RegisteredApp app = new SimulatorSettings.RegisteredApp(tenant, client, secret, roles,
+                    certificate, federated);
             sim.settings().registerApp(app);
             json(ctx, 201, appJson(app));
         }));
@@ -243,6 +250,11 @@ final class ControlApi {
         n.put("clientId", a.clientId());
         var roles = n.putArray("roles");
         a.roles().forEach(roles::add);
+        if (a.certificate() != null) n.put("certificateThumbprint", a.certificate().x5t());
+        if (a.federated() != null) {
+            n.put("federatedIssuer", a.federated().issuer());
+            n.put("federatedSubject", a.federated().subject());
+        }
         return n;
     }
 

@@ -20,7 +20,8 @@ import java.util.UUID;
  * {@code POST /{tenantId}/oauth2/v2.0/token}: the Entra ID client-credentials grant.
  * Accepts the secret in the form ({@code client_secret_post}) or in an HTTP Basic header
  * ({@code client_secret_basic}, quarkus-oidc-client's default). Errors follow bc-facts "Token endpoint".
- * The client secret is never echoed, logged or stored in the request log.
+ * Certificate and federated credentials send a {@code client_assertion} instead, checked by {@link #checkAssertion}.
+ * The client secret and the assertion are never echoed, logged or stored in the request log.
  */
 final class EntraTokenEndpoint implements Handler<RoutingContext> {
 
@@ -104,13 +105,18 @@ final class EntraTokenEndpoint implements Handler<RoutingContext> {
                     + "by the administrator of the tenant or consented to by any user in the tenant. You may have sent your "
                     + "authentication request to the wrong tenant.");
         }
-        if (cred.clientSecret == null || cred.clientSecret.isEmpty()) {
-            return error(ctx, 401, "invalid_client", 7000218,
-                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
-        }
-        if (!constantTimeEquals(cred.clientSecret, app.get().clientSecret())) {
-            return error(ctx, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the "
-                    + "request is the client secret value, not the client secret ID, for a secret added to app '" + cred.clientId + "'.");
+        if (form.containsKey("client_assertion") || form.containsKey("client_assertion_type")) {
+            Reply refused = checkAssertion(ctx, app.get(), form.get("client_assertion_type"), form.get("client_assertion"));
+            if (refused != null) return refused;
+        } else {
+            if (cred.clientSecret == null || cred.clientSecret.isEmpty()) {
+                return error(ctx, 401, "invalid_client", 7000218,
+                        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+            }
+            if (app.get().clientSecret() == null || !constantTimeEquals(cred.clientSecret, app.get().clientSecret())) {
+                return error(ctx, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the "
+                        + "request is the client secret value, not the client secret ID, for a secret added to app '" + cred.clientId + "'.");
+            }
         }
         String scope = form.get("scope");
         if (scope == null || scope.isBlank()) {
@@ -127,6 +133,86 @@ final class EntraTokenEndpoint implements Handler<RoutingContext> {
         ok.put("ext_expires_in", lifetime);
         ok.put("access_token", tokens.issue(app.get(), lifetime));
         return new Reply(200, ok, null);
+    }
+
+    /**
+     * Entra's checks of a client assertion: a certificate-signed JWT ({@code x5t} names a certificate of the app:
+     * signature, {@code aud} = this token URL, {@code iss} = {@code sub} = client id, time range) or a federated
+     * token (signature by the issuer, {@code iss}, {@code sub}, {@code aud} = api://AzureADTokenExchange, expiry).
+     * Null when it passes. No answer contains the assertion.
+     */
+    private Reply checkAssertion(RoutingContext ctx, SimulatorSettings.RegisteredApp app, String type, String assertion) {
+        if (!ClientAssertions.JWT_BEARER.equals(type)) {
+            return error(ctx, 400, "invalid_request", 50027, "Invalid client_assertion_type; expected '"
+                    + ClientAssertions.JWT_BEARER + "'.");
+        }
+        Optional<ClientAssertions.Jwt> parsed = assertion == null ? Optional.empty() : ClientAssertions.Jwt.parse(assertion);
+        if (parsed.isEmpty()) {
+            return error(ctx, 400, "invalid_request", 50027, "JWT token is invalid or malformed.");
+        }
+        ClientAssertions.Jwt jwt = parsed.get();
+        long now = clock.instant().getEpochSecond();
+        String x5t = jwt.header().path("x5t").asText("");
+        if (app.certificate() != null && !x5t.isEmpty()) {
+            if (!x5t.equals(app.certificate().x5t())) {
+                return error(ctx, 401, "invalid_client", 700027, "Client assertion contains an invalid signature. [Reason - The key "
+                        + "was not found., Thumbprint of key used by client: '" + x5t + "'. Please visit the Azure Portal, Graph "
+                        + "Explorer or directly use MS Graph to see configured keys for app Id '" + app.clientId() + "'.]");
+            }
+            if (!jwt.signedBy(app.certificate().publicKey())) {
+                return error(ctx, 401, "invalid_client", 700027, "Client assertion contains an invalid signature. [Reason - The "
+                        + "provided signature value did not match the expected signature value., Thumbprint of key used by client: '"
+                        + x5t + "']");
+            }
+            if (!app.clientId().equalsIgnoreCase(jwt.claim("iss")) || !app.clientId().equalsIgnoreCase(jwt.claim("sub"))) {
+                return error(ctx, 401, "invalid_client", 700021, "Client assertion application identifier doesn't match "
+                        + "'client_id' parameter. Review the documentation at https://learn.microsoft.com/entra/identity-platform/"
+                        + "certificate-credentials.");
+            }
+            String tokenUrl = ownTokenUrl(ctx);
+            if (!jwt.hasAudience(aud -> withoutTrailingSlash(aud).equalsIgnoreCase(tokenUrl))) {
+                return error(ctx, 401, "invalid_client", 700027, "Client assertion failed validation: the audience claim must be "
+                        + "the token endpoint '" + tokenUrl + "'.");
+            }
+            return timeRange(ctx, jwt, now);
+        }
+        SimulatorSettings.FederatedCredential federated = app.federated();
+        if (federated == null) {
+            return error(ctx, 401, "invalid_client", 700027, "Client assertion failed signature validation. [Reason - The key "
+                    + "was not found.]");
+        }
+        if (!jwt.signedBy(federated.publicKey())) {
+            return error(ctx, 401, "invalid_client", 700027, "Client assertion failed signature validation. [Reason - The key "
+                    + "used to sign the assertion was not found at the issuer's JWKS.]");
+        }
+        if (!federated.issuer().equals(jwt.claim("iss")) || !federated.subject().equals(jwt.claim("sub"))
+                || !jwt.hasAudience(ClientAssertions.TOKEN_EXCHANGE_AUDIENCE::equals)) {
+            return error(ctx, 400, "invalid_request", 70021, "No matching federated identity record found for presented "
+                    + "assertion. Assertion Issuer: '" + jwt.claim("iss") + "'. Assertion Subject: '" + jwt.claim("sub")
+                    + "'. Assertion Audience: '" + jwt.claims().path("aud") + "'.");
+        }
+        return timeRange(ctx, jwt, now);
+    }
+
+    /** Entra allows five minutes of clock skew on {@code nbf}; {@code exp} is strict. */
+    private Reply timeRange(RoutingContext ctx, ClientAssertions.Jwt jwt, long now) {
+        if (jwt.exp() <= now || jwt.nbf() > now + 300) {
+            return error(ctx, 401, "invalid_client", 700024, "Client assertion is not within its valid time range. Current time: "
+                    + java.time.Instant.ofEpochSecond(now) + ", assertion valid from " + java.time.Instant.ofEpochSecond(jwt.nbf())
+                    + ", expiry time of assertion " + java.time.Instant.ofEpochSecond(jwt.exp()) + ".");
+        }
+        return null;
+    }
+
+    /** This endpoint's URL as the caller addressed it, without query or trailing slash. */
+    private static String ownTokenUrl(RoutingContext ctx) {
+        String uri = ctx.request().absoluteURI();
+        int q = uri.indexOf('?');
+        return withoutTrailingSlash(q < 0 ? uri : uri.substring(0, q));
+    }
+
+    private static String withoutTrailingSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     private record Reply(int status, ObjectNode body, String retryAfter) { }

@@ -50,19 +50,43 @@ public final class SimulatorSettings {
         public String json() { return name().toLowerCase(Locale.ROOT); }
     }
 
-    /** An Entra app registration known to the simulated token endpoint. */
-    public record RegisteredApp(String tenantId, String clientId, String clientSecret, List<String> roles) {
+    /**
+     * An Entra app registration known to the simulated token endpoint, with any of its three kinds of credential:
+     * a client secret, a certificate ({@code private_key_jwt}) and a federated identity credential (workload
+     * identity). Unused kinds are null.
+     */
+    public record RegisteredApp(String tenantId, String clientId, String clientSecret, List<String> roles,
+                                CertificateCredential certificate, FederatedCredential federated) {
         public RegisteredApp {
             tenantId = tenantId.toLowerCase(Locale.ROOT);
             roles = List.copyOf(roles);
         }
 
+        /** An app with a client secret only. */
+        public RegisteredApp(String tenantId, String clientId, String clientSecret, List<String> roles) {
+            this(tenantId, clientId, clientSecret, roles, null, null);
+        }
+
         /** Never print the secret, not even in debug output. */
         @Override
         public String toString() {
-            return "RegisteredApp[tenantId=" + tenantId + ", clientId=" + clientId + ", roles=" + roles + "]";
+            return "RegisteredApp[tenantId=" + tenantId + ", clientId=" + clientId + ", roles=" + roles
+                    + ", certificate=" + (certificate != null) + ", federated=" + (federated != null) + "]";
         }
     }
+
+    /**
+     * A certificate uploaded to an app registration: its public key verifies client assertions, and {@code x5t}
+     * (base64url SHA-1 thumbprint) is how an assertion names it.
+     */
+    public record CertificateCredential(java.security.PublicKey publicKey, String x5t) { }
+
+    /**
+     * A federated identity credential: tokens of {@code issuer} for {@code subject} with audience
+     * {@code api://AzureADTokenExchange}, verified with the issuer's {@code publicKey} (real Entra fetches it from
+     * the issuer's JWKS).
+     */
+    public record FederatedCredential(String issuer, String subject, java.security.PublicKey publicKey) { }
 
     private volatile int tokenLifetimeSeconds = 3599;
     private volatile int companies = 3;

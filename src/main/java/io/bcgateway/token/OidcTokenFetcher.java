@@ -1,6 +1,7 @@
 package io.bcgateway.token;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,16 +25,33 @@ public final class OidcTokenFetcher implements TokenFetcher {
 
     private final OidcClient client;
     private final Duration timeout;
+    private final ClientAssertion assertion;
 
+    /** For a client that carries its own credentials (a client secret). */
     public OidcTokenFetcher(OidcClient client, Duration timeout) {
+        this(client, timeout, null);
+    }
+
+    /**
+     * For a client without credentials of its own: every token request sends a fresh {@code client_assertion}
+     * from {@code assertion} (a certificate-signed JWT or a federated token) as an extra grant parameter.
+     */
+    public OidcTokenFetcher(OidcClient client, Duration timeout, ClientAssertion assertion) {
         this.client = client;
         this.timeout = timeout;
+        this.assertion = assertion;
+    }
+
+    OidcClient client() {
+        return client;
     }
 
     @Override
     public Future<Fetched> fetch() {
+        Map<String, String> grantParameters = assertion == null ? Map.of()
+                : Map.of("client_assertion_type", ClientAssertion.JWT_BEARER, "client_assertion", assertion.next());
         Promise<Fetched> promise = Promise.promise();
-        client.getTokens()
+        client.getTokens(grantParameters)
                 .ifNoItem().after(timeout).fail()
                 .subscribe().with(
                         tokens -> promise.complete(new Fetched(tokens.getAccessToken(), lifetimeOf(tokens))),

@@ -42,4 +42,22 @@ class ConnectionEnvConfigSourceTest {
                 source.getPropertyNames());
         assertNull(source.getValue("gateway.upstream.connect-timeout"));
     }
+
+    @Test
+    void readsTheCredentialFileAndCertificateKeys() {
+        ConnectionEnvConfigSource creds = new ConnectionEnvConfigSource(Map.of(
+                "GATEWAY_CONNECTIONS_A_CLIENT_SECRET_FILE", "/run/secrets/a",
+                "GATEWAY_CONNECTIONS_B_CERTIFICATE_KEY_FILE", "/k.pem",
+                "GATEWAY_CONNECTIONS_B_CERTIFICATE_THUMBPRINT", "DC12",
+                "GATEWAY_CONNECTIONS_C_CERTIFICATE_CERT_FILE", "/c.pem",
+                "GATEWAY_CONNECTIONS_D_FEDERATED_TOKEN_FILE", "/t",
+                "GATEWAY_CONNECTIONS_E_USE_WORKLOAD_IDENTITY", "true"));
+        assertEquals(Map.of("gateway.connections.a.client-secret-file", "/run/secrets/a",
+                "gateway.connections.b.certificate.key-file", "/k.pem",
+                "gateway.connections.b.certificate.thumbprint", "DC12",
+                "gateway.connections.c.certificate.cert-file", "/c.pem",
+                "gateway.connections.d.federated-token-file", "/t",
+                "gateway.connections.e.use-workload-identity", "true"),
+                java.util.Map.copyOf(creds.getProperties()));
+    }
 }

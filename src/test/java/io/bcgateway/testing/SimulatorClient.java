@@ -48,6 +48,19 @@ public final class SimulatorClient {
                         .add("API.ReadWrite.All").add("Automation.ReadWrite.All")));
     }
 
+    /** An app whose credential is a certificate: its public key and (hex) thumbprint. */
+    public void registerCertificateApp(String clientId, String publicKeyPem, String thumbprint) {
+        call("POST", "/_sim/apps", new JsonObject().put("tenantId", TENANT).put("clientId", clientId)
+                .put("publicKeyPem", publicKeyPem).put("thumbprint", thumbprint));
+    }
+
+    /** An app with a federated identity credential (workload identity federation). */
+    public void registerFederatedApp(String clientId, String issuer, String subject, String issuerPublicKeyPem) {
+        call("POST", "/_sim/apps", new JsonObject().put("tenantId", TENANT).put("clientId", clientId)
+                .put("federatedIssuer", issuer).put("federatedSubject", subject)
+                .put("federatedPublicKeyPem", issuerPublicKeyPem));
+    }
+
     public void revokeIssuedTokens() {
         call("POST", "/_sim/tokens/revoke", new JsonObject());
     }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +27,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * <p>Connections: {@code sim} (the demo app), one connection per token-counting scenario, each with its own
  * app registration so counts never mix, and broken ones: {@code badsecret} (Entra refuses), {@code entradown}
  * (token endpoint refuses connections), {@code bcdown} (BC refuses connections), {@code bcslow} (BC accepts and
- * never answers).
+ * never answers). Credential kinds: {@code cert} (certificate), {@code wrongcert} (signs with a key other than the
+ * registered one), {@code federated} (federated token file, with the issuer's key in {@code issuer-key.pem} beside
+ * it) and {@code secretfile} (client-secret-file that starts out holding {@link #WRONG_SECRET}).
  */
 public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
 
@@ -40,6 +43,7 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
     private static final Pattern LISTENING = Pattern.compile("BC simulator listening on (http://\\S+)");
 
     private Process process;
+    private java.nio.file.Path credentialDir;
     private SimulatorClient client;
     private ServerSocket silentBc;
     private final List<Socket> heldSockets = new ArrayList<>();
@@ -73,6 +77,7 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
             config.put("gateway.connections.pooled.pool." + id + ".client-id", clientIdOf(member));
             config.put("gateway.connections.pooled.pool." + id + ".client-secret", secretOf(member));
         }
+        credentialConnections(config, base);
         connection(config, "badsecret", base, client.tokenUrl(), SimulatorClient.DEMO_CLIENT_ID, WRONG_SECRET);
         int closed = closedPort();
         connection(config, "entradown", base, "http://127.0.0.1:" + closed + "/" + SimulatorClient.TENANT
@@ -84,12 +89,54 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /** Connections with the other credential kinds; their keys and files live in a temporary directory. */
+    private void credentialConnections(Map<String, String> config, String base) {
+        try {
+            credentialDir = java.nio.file.Files.createTempDirectory("bc-gateway-credentials");
+            java.nio.file.Path dir = credentialDir;
+            KeyPair certKey = TestKeys.rsa();
+            String thumbprint = TestKeys.randomThumbprint();
+            client.registerCertificateApp(clientIdOf("cert"), TestKeys.publicKeyPem(certKey), thumbprint);
+            client.registerCertificateApp(clientIdOf("wrongcert"), TestKeys.publicKeyPem(certKey), thumbprint);
+            java.nio.file.Path keyFile = write(dir.resolve("cert-key.pem"), TestKeys.privateKeyPem(certKey));
+            java.nio.file.Path otherKeyFile = write(dir.resolve("other-key.pem"), TestKeys.privateKeyPem(TestKeys.rsa()));
+            connection(config, "cert", base, client.tokenUrl(), clientIdOf("cert"), null);
+            config.put("gateway.connections.cert.certificate.key-file", keyFile.toString());
+            config.put("gateway.connections.cert.certificate.thumbprint", thumbprint);
+            connection(config, "wrongcert", base, client.tokenUrl(), clientIdOf("wrongcert"), null);
+            config.put("gateway.connections.wrongcert.certificate.key-file", otherKeyFile.toString());
+            config.put("gateway.connections.wrongcert.certificate.thumbprint", thumbprint);
+
+            KeyPair issuer = TestKeys.rsa();
+            client.registerFederatedApp(clientIdOf("federated"), TestKeys.FEDERATED_ISSUER, TestKeys.FEDERATED_SUBJECT,
+                    TestKeys.publicKeyPem(issuer));
+            write(dir.resolve("issuer-key.pem"), TestKeys.privateKeyPem(issuer));
+            java.nio.file.Path tokenFile = write(dir.resolve("federated-token"), TestKeys.federatedToken(
+                    issuer.getPrivate(), TestKeys.FEDERATED_SUBJECT, java.time.Duration.ofDays(7)));
+            connection(config, "federated", base, client.tokenUrl(), clientIdOf("federated"), null);
+            config.put("gateway.connections.federated.federated-token-file", tokenFile.toString());
+
+            client.registerApp(clientIdOf("secretfile"), secretOf("secretfile"));
+            java.nio.file.Path secretFile = write(dir.resolve("client-secret"), WRONG_SECRET + "\n");
+            connection(config, "secretfile", base, client.tokenUrl(), clientIdOf("secretfile"), null);
+            config.put("gateway.connections.secretfile.client-secret-file", secretFile.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static java.nio.file.Path write(java.nio.file.Path file, String content) throws IOException {
+        return java.nio.file.Files.writeString(file, content, StandardCharsets.US_ASCII);
+    }
+
     private static void connection(Map<String, String> config, String name, String base, String tokenUrl,
             String clientId, String secret) {
         String p = "gateway.connections." + name + ".";
         config.put(p + "tenant-id", SimulatorClient.TENANT);
         config.put(p + "client-id", clientId);
-        config.put(p + "client-secret", secret);
+        if (secret != null) {
+            config.put(p + "client-secret", secret);
+        }
         config.put(p + "environment", "production");
         config.put(p + "base-url", base);
         config.put(p + "token-url", tokenUrl);
@@ -195,6 +242,16 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
             }
         } catch (IOException e) {
             // closing anyway
+        }
+        if (credentialDir != null) {
+            try (var files = java.nio.file.Files.list(credentialDir)) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+                java.nio.file.Files.deleteIfExists(credentialDir);
+            } catch (IOException e) {
+                // a temporary directory left behind
+            }
         }
     }
 }
