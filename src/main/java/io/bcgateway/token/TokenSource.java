@@ -105,6 +105,38 @@ public final class TokenSource {
         return state.get().current;
     }
 
+    /**
+     * What health checks and status pages may know, from the cached state alone (no token request): whether a
+     * usable token is held, until when, and the last failure if the latest request failed.
+     *
+     * @param usable a token is held and may still be sent
+     * @param expiresAt the held token's expiry, or null
+     * @param lastFailure the message of the failure since the last success (never a secret), or null
+     */
+    public record Status(boolean usable, Instant expiresAt, String lastFailure) {
+    }
+
+    public Status status() {
+        State s = state.get();
+        Instant now = clock.instant();
+        boolean usable = s.current != null && now.isBefore(s.current.usableUntil());
+        return new Status(usable, s.current == null ? null : s.current.expiresAt(),
+                s.lastError == null ? null : s.lastError.getMessage());
+    }
+
+    /**
+     * Starts a token request if none is held, none is in flight and the failure back-off has run out; never
+     * more often than {@link #token()} would. Lets a readiness probe recover after a fix without caller traffic.
+     */
+    public void refreshIfIdle() {
+        State s = state.get();
+        Instant now = clock.instant();
+        boolean usable = s.current != null && now.isBefore(s.current.usableUntil());
+        if (!usable && s.inFlight == null && !s.inBackoff(now)) {
+            token();
+        }
+    }
+
     /** Starts a token request if {@code expected} is still the state; returns its future, or null on a lost race. */
     private Future<AccessToken> startFetch(State expected) {
         Promise<AccessToken> promise = Promise.promise();

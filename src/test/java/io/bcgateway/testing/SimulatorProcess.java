@@ -120,6 +120,11 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
             java.nio.file.Path secretFile = write(dir.resolve("client-secret"), WRONG_SECRET + "\n");
             connection(config, "secretfile", base, client.tokenUrl(), clientIdOf("secretfile"), null);
             config.put("gateway.connections.secretfile.client-secret-file", secretFile.toString());
+
+            client.registerApp(clientIdOf("readyflip"), secretOf("readyflip"));
+            java.nio.file.Path readySecret = write(dir.resolve("readyflip-secret"), WRONG_SECRET + "\n");
+            connection(config, "readyflip", base, client.tokenUrl(), clientIdOf("readyflip"), null);
+            config.put("gateway.connections.readyflip.client-secret-file", readySecret.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
