@@ -71,6 +71,8 @@ final class ProxyExchange {
     private boolean tokenReplayed;
     /** The caller hung up: a request still waiting for admission gives its slot back instead of using it. */
     private boolean callerGone;
+    /** BC's correlation id for the answer relayed, for the access log. */
+    private String bcRequestId;
 
     ProxyExchange(HttpServerRequest request, Connection connection, String upstreamUri, RequestBody body,
             long readTimeoutMillis, RetryGate retryGate, Backoff backoff, Clock clock, Duration budget) {
@@ -88,9 +90,20 @@ final class ProxyExchange {
     }
 
     void start() {
+        long started = System.nanoTime();
+        boolean accessLog = AccessLog.enabled();
+        if (accessLog) {
+            response.endHandler(v -> AccessLog.log(request.method().name(), connection.name(), request.path(),
+                    response.getStatusCode(), started, attempts, bcRequestId));
+        }
         response.closeHandler(v -> {
             callerGone = true;
             abortUpstream();
+            if (accessLog && !response.ended()) {
+                // status 0: the answer never completed (the caller hung up or the stream broke off)
+                AccessLog.log(request.method().name(), connection.name(), request.path(), 0, started, attempts,
+                        bcRequestId);
+            }
         });
         connection.retryBudget().recordRequest();
         if (body.isBuffered()) {
@@ -299,6 +312,7 @@ final class ProxyExchange {
 
     private void relay(Answer answer) {
         HttpClientResponse upstream = answer.response();
+        bcRequestId = upstream.getHeader("request-id");
         if (response.closed()) {
             abortUpstream();
             releasePermit();

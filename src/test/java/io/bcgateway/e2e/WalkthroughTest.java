@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,11 +14,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import io.bcgateway.testing.Gateway;
+import io.bcgateway.testing.LogCapture;
 import io.bcgateway.testing.SimulatorProcess;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -103,6 +106,21 @@ class WalkthroughTest {
                 .get(API + "/companies(" + firstCompanyId() + ")/customers")
                 .then().statusCode(200).extract().path("'@odata.nextLink'");
         assertTrue(link.startsWith("https://erp-gw.contoso.com/bc-gateway/bc/sim/api/v2.0/companies("), link);
+    }
+
+    @Test
+    void eachCallLeavesOneAccessLogLineWithAPathTemplateAndNoRecordIds() {
+        String company = firstCompanyId();
+        try (LogCapture logs = LogCapture.install()) {
+            given().queryParam("$filter", "displayName eq 'Adatum Corporation'")
+                    .get(API + "/companies(" + company + ")/customers").then().statusCode(200);
+            List<String> access = logs.lines().stream().filter(l -> l.startsWith("io.bcgateway.access")).toList();
+            assertEquals(1, access.size(), access::toString);
+            String line = access.get(0);
+            assertTrue(line.contains("GET /bc/sim/api/v2.0/companies(*)/customers connection=sim status=200"), line);
+            assertTrue(line.contains("attempts=1") && line.matches(".*bc_request_id=[0-9a-f-]{36}.*"), line);
+            assertFalse(line.contains(company) || line.contains("Adatum"), "no ids or filter values: " + line);
+        }
     }
 
     @Test
