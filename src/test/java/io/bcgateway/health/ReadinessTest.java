@@ -75,6 +75,8 @@ class ReadinessTest {
             state = readyflip(); // the request runs in the background; bounded wait for its answer
         }
         assertTrue(state.startsWith("UP"), state);
-        assertEquals(made + 1, tokenRequests(), "one more request, with the fixed secret");
+        // One request with the fixed secret, plus at most one that a probe had just started when `made` was read.
+        int after = tokenRequests();
+        assertTrue(after == made + 1 || after == made + 2, made + " then " + after + " token requests");
     }
 }
