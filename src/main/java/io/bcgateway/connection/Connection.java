@@ -33,18 +33,17 @@ public record Connection(String name, BcEndpoint endpoint, HttpClient http, List
         int bestWindow = Integer.MAX_VALUE;
         for (Principal p : principals) {
             int load = p.load();
-            int window = load == bestLoad ? p.admission().sentInWindow() : Integer.MAX_VALUE;
-            if (load < bestLoad || (load == bestLoad && window < bestWindow)) {
+            if (load > bestLoad) {
+                continue;
+            }
+            int window = p.admission().sentInWindow();
+            if (load < bestLoad || window < bestWindow) {
                 best = p;
                 bestLoad = load;
-                bestWindow = p.admission().sentInWindow();
+                bestWindow = window;
             }
         }
         return best;
     }
 
-    /** The first principal: the connection's own client id. */
-    public Principal primary() {
-        return principals.get(0);
-    }
 }

@@ -161,8 +161,7 @@ public class FanoutService {
             answer(request, Problem.of(405, "method-not-allowed", "Method not allowed", "Fan-outs are reads: use GET."));
             return;
         }
-        String refused = Optional.ofNullable(PathGuard.rejectTarget(request.uri()))
-                .or(() -> Optional.ofNullable(PathGuard.rejectPath(rest)))
+        String refused = Optional.ofNullable(PathGuard.rejectPath(rest))
                 .or(() -> Optional.ofNullable(PathGuard.rejectQuery(request.query())))
                 .orElse(PathGuard.rejectHeaders(request.headers()));
         String apiPath = Optional.ofNullable(request.getHeader(API_PATH)).map(String::strip).orElse("api/v2.0");

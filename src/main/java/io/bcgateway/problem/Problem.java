@@ -54,10 +54,6 @@ public final class Problem {
         return status;
     }
 
-    public String type() {
-        return type;
-    }
-
     public JsonObject toJson() {
         JsonObject json = new JsonObject().put("type", type).put("title", title).put("status", status);
         if (detail != null) {

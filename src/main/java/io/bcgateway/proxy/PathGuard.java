@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Refuses caller paths that could leave the connection's API prefix or be read differently by another server:
- * dot segments (plain or percent-encoded), encoded slashes and backslashes, backslashes, and control characters.
+ * dot segments (plain or percent-encoded; checked once for every route by {@link RequestTargetGuard}, before
+ * routing), encoded slashes and backslashes, backslashes, and control characters.
  * The query string is forwarded unchanged, but must not carry control characters either.
  */
 public final class PathGuard {
@@ -26,12 +27,6 @@ public final class PathGuard {
         String lower = rest.toLowerCase(Locale.ROOT);
         if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
             return "the path contains an encoded slash, backslash or NUL";
-        }
-        for (String segment : lower.split("/", -1)) {
-            String decodedDots = segment.replace("%2e", ".");
-            if (decodedDots.equals(".") || decodedDots.equals("..")) {
-                return "the path contains a '.' or '..' segment";
-            }
         }
         if (rest.startsWith("/")) {
             return "the path contains an empty segment";

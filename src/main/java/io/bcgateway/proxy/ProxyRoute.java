@@ -79,10 +79,7 @@ public class ProxyRoute {
                     .with("connection", connection.name()));
             return;
         }
-        String refused = PathGuard.rejectTarget(request.uri());
-        if (refused == null) {
-            refused = PathGuard.rejectPath(rest);
-        }
+        String refused = PathGuard.rejectPath(rest);
         if (refused == null) {
             refused = PathGuard.rejectQuery(request.query());
         }

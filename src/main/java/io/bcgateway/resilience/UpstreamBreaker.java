@@ -59,10 +59,6 @@ public final class UpstreamBreaker {
         }
     }
 
-    public String name() {
-        return name;
-    }
-
     /** How long an open circuit stays open: the Retry-After the gateway gives callers meanwhile. */
     public Duration delay() {
         return delay;

@@ -123,10 +123,6 @@ public final class Admission {
         return finished.size() + running;
     }
 
-    public synchronized Instant pausedUntil() {
-        return pausedUntil;
-    }
-
     private void release() {
         List<Runnable> completions = new ArrayList<>();
         synchronized (this) {

@@ -100,11 +100,6 @@ public final class TokenSource {
         }
     }
 
-    /** The token currently cached, if any, for status reporting; never for sending. */
-    public AccessToken peek() {
-        return state.get().current;
-    }
-
     /**
      * What health checks and status pages may know, from the cached state alone (no token request): whether a
      * usable token is held, until when, and the last failure if the latest request failed.

@@ -59,14 +59,4 @@ public final class FakeTimers implements Timers {
             clock.advance(Duration.between(clock.instant(), end));
         }
     }
-
-    public synchronized int pending() {
-        return tasks.size();
-    }
-
-    public synchronized List<Instant> dueTimes() {
-        List<Instant> out = new ArrayList<>();
-        tasks.values().forEach(t -> out.add(t.due()));
-        return out;
-    }
 }
