@@ -18,6 +18,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * Credential-pool members are {@code GATEWAY_CONNECTIONS_<NAME>_POOL_<ID>_CLIENT_ID} and {@code ..._CLIENT_SECRET};
  * per-connection limits {@code GATEWAY_CONNECTIONS_<NAME>_LIMITS_MAX_RUNNING} and so on; certificate credentials
  * {@code GATEWAY_CONNECTIONS_<NAME>_CERTIFICATE_KEY_FILE}, {@code ..._CERTIFICATE_THUMBPRINT}, {@code ..._CERTIFICATE_CERT_FILE}.
+ * Callers work the same way: {@code GATEWAY_CALLER_AUTH_CALLERS_REPORTING_PATHS} becomes
+ * {@code gateway.caller-auth.callers.reporting.paths}.
  */
 public final class ConnectionEnvConfigSource implements ConfigSource {
 
@@ -27,6 +29,10 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
             "CERTIFICATE_THUMBPRINT", "CERTIFICATE_CERT_FILE", "CERTIFICATE_KEY_FILE", "FEDERATED_TOKEN_FILE",
             "USE_WORKLOAD_IDENTITY", "CLIENT_SECRET_FILE", "TRUST_CA_FILE", "CLIENT_SECRET", "ENVIRONMENT", "TENANT_ID", "CLIENT_ID", "TOKEN_URL",
             "BASE_URL", "SCOPE");
+    /** Callers: {@code GATEWAY_CALLER_AUTH_CALLERS_<NAME>_<KEY>}, e.g. {@code ..._REPORTING_API_KEY_HASHES}. */
+    private static final String CALLERS_PREFIX = "GATEWAY_CALLER_AUTH_CALLERS_";
+    private static final List<String> CALLER_KEYS = List.of("API_KEY_HASHES", "CLIENT_IDS", "CONNECTIONS", "RATE_LIMIT",
+            "METHODS", "PATHS", "ROLES");
     /** A credential-pool member: {@code <CONNECTION>_POOL_<ID>_CLIENT_ID} / {@code _CLIENT_SECRET}. */
     private static final java.util.regex.Pattern POOL = java.util.regex.Pattern
             .compile("(.+)_POOL_([A-Z0-9]+(?:_[A-Z0-9]+)*?)_(CLIENT_ID|CLIENT_SECRET)");
@@ -40,6 +46,17 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
     ConnectionEnvConfigSource(Map<String, String> env) {
         Map<String, String> props = new HashMap<>();
         env.forEach((name, value) -> {
+            if (name.startsWith(CALLERS_PREFIX)) {
+                String rest = name.substring(CALLERS_PREFIX.length());
+                for (String key : CALLER_KEYS) {
+                    if (rest.endsWith("_" + key) && rest.length() > key.length() + 1) {
+                        props.put("gateway.caller-auth.callers." + dashed(rest.substring(0, rest.length() - key.length() - 1))
+                                + "." + dashed(key), value);
+                        return;
+                    }
+                }
+                return;
+            }
             if (!name.startsWith(PREFIX)) {
                 return;
             }

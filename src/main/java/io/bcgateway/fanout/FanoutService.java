@@ -27,6 +27,9 @@ import io.bcgateway.proxy.PathGuard;
 import io.bcgateway.proxy.UpstreamFailures;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.RetryGate;
+import io.bcgateway.security.Caller;
+import io.bcgateway.security.CallerGate;
+import io.bcgateway.security.Denial;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -177,8 +180,9 @@ public class FanoutService {
             return;
         }
         boolean allPages = !"false".equalsIgnoreCase(request.getHeader(ALL_PAGES));
+        Caller caller = CallerGate.caller(rc);
         if (head.equals("connections")) {
-            acrossConnections(request, rest, apiPath, allPages, concurrency);
+            acrossConnections(request, caller, rest, apiPath, allPages, concurrency);
             return;
         }
         Connection connection = connections.find(head).orElse(null);
@@ -191,16 +195,43 @@ public class FanoutService {
                     "a fan-out path is /fanout/{connection}/companies/{entity} or /fanout/connections/{path}"));
             return;
         }
+        if (denied(request, caller, connection, readPath(rest, apiPath))) {
+            return;
+        }
         acrossCompanies(request, List.of(connection), rest.substring("companies/".length()), apiPath, allPages,
                 concurrency, false);
     }
 
-    private void acrossConnections(HttpServerRequest request, String rest, String apiPath, boolean allPages,
-            int concurrency) {
+    /**
+     * The BC path a fan-out reads, as a caller's policy sees it: {@code companies/{entity}} is a GET of
+     * {@code {api}/companies(*)/{entity}} in every company, anything else the path itself.
+     */
+    private static String readPath(String rest, String apiPath) {
+        return rest.startsWith("companies/") ? apiPath + "/companies(*)/" + rest.substring("companies/".length())
+                : rest;
+    }
+
+    /** Answers 403 and returns true when the caller may not read {@code path} on {@code connection}. */
+    private static boolean denied(HttpServerRequest request, Caller caller, Connection connection, String path) {
+        Denial denial = caller.policy().denyRequest(connection.name(), "GET", path);
+        if (denial == null) {
+            return false;
+        }
+        answer(request, Problems.forbidden(caller.name(), connection.name(), denial.rule(), denial.detail()));
+        return true;
+    }
+
+    private void acrossConnections(HttpServerRequest request, Caller caller, String rest, String apiPath,
+            boolean allPages, int concurrency) {
         List<Connection> chosen = new ArrayList<>();
         String names = request.getHeader(CONNECTIONS);
         if (names == null || names.isBlank()) {
-            connections.all().forEach(chosen::add);
+            // "Every connection" means every connection this caller may use.
+            connections.all().forEach(c -> {
+                if (caller.policy().denyConnection(c.name()) == null) {
+                    chosen.add(c);
+                }
+            });
         } else {
             Set<String> seen = new LinkedHashSet<>();
             for (String n : names.split(",")) {
@@ -214,6 +245,11 @@ public class FanoutService {
                     return;
                 }
                 chosen.add(c.get());
+            }
+        }
+        for (Connection c : chosen) {
+            if (!rest.isEmpty() && denied(request, caller, c, readPath(rest, apiPath))) {
+                return;
             }
         }
         if (rest.startsWith("companies/") && rest.length() > "companies/".length()) {

@@ -69,4 +69,22 @@ public final class Problems {
                 "Connection '" + connection + "': no response within the configured read timeout.")
                 .with("connection", connection);
     }
+
+    /** No credentials, or credentials the gateway does not accept; never says which part of a credential was wrong. */
+    public static Problem unauthenticated(String detail) {
+        return Problem.of(401, "unauthenticated", "Caller not authenticated", detail);
+    }
+
+    /** The caller is known but its policy does not allow this request; names the rule that says no. */
+    public static Problem forbidden(String caller, String connection, String rule, String detail) {
+        return Problem.of(403, "forbidden", "Not allowed for this caller", detail)
+                .with("caller", caller).with("connection", connection).with("rule", rule);
+    }
+
+    /** The caller's own rate limit (not Business Central's) is used up for now. */
+    public static Problem callerRateLimited(String caller, String rule, long retryAfterSeconds) {
+        return Problem.of(429, "caller-rate-limited", "This caller's rate limit is used up",
+                "Caller '" + caller + "' has reached its rate limit. Retry after " + retryAfterSeconds + " s.")
+                .with("caller", caller).with("rule", rule).retryAfter(retryAfterSeconds);
+    }
 }

@@ -12,7 +12,7 @@ import io.vertx.core.MultiMap;
  *
  * <p>Never forwarded: hop-by-hop headers (RFC 9110 section 7.6.1) and every header the {@code Connection} header
  * lists, {@code Host} (the upstream host is the connection's), and the caller's own credentials and forwarding
- * information ({@code Authorization}, {@code Cookie}, {@code Forwarded}, {@code X-Forwarded-*}): the gateway
+ * information ({@code Authorization}, {@code X-API-Key}, {@code Cookie}, {@code Forwarded}, {@code X-Forwarded-*}): the gateway
  * authenticates to Business Central itself, and BC has no use for the caller's network details. Headers meant for
  * the gateway ({@code X-Gateway-*}) stop here too. Everything else, notably {@code If-Match}, {@code Prefer},
  * {@code Accept}, {@code Accept-Language}, {@code Content-Type}, {@code Data-Access-Intent} and {@code Isolation},
@@ -23,7 +23,7 @@ public final class HeaderFilter {
     static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings");
 
-    private static final Set<String> CALLER_ONLY = Set.of("host", "authorization", "cookie", "expect", "forwarded",
+    private static final Set<String> CALLER_ONLY = Set.of("host", "authorization", "x-api-key", "cookie", "expect", "forwarded",
             "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-prefix", "x-forwarded-port",
             "x-real-ip");
 

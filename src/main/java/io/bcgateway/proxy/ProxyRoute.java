@@ -17,6 +17,10 @@ import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.Problems;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.RetryGate;
+import io.bcgateway.security.BatchPolicy;
+import io.bcgateway.security.Caller;
+import io.bcgateway.security.CallerGate;
+import io.bcgateway.security.Denial;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -90,6 +94,23 @@ public class ProxyRoute {
             answer(request, Problems.badRequest(connection.name(), refused));
             return;
         }
+        Caller caller = CallerGate.caller(rc);
+        boolean batch = fanout.isBatch(request, rest);
+        // A $batch is judged by the operations it carries (read once its body is in), not by its own POST.
+        Denial denied = batch ? caller.policy().denyConnection(connection.name())
+                : caller.policy().denyRequest(connection.name(), request.method().name(), rest);
+        if (denied != null) {
+            answer(request, Problems.forbidden(caller.name(), connection.name(), denied.rule(), denied.detail()));
+            return;
+        }
+        boolean checkBatch = batch && !caller.policy().unrestricted();
+        if (checkBatch && declaredLength(request) > fanout.maxBatchBody()) {
+            answer(request, Problem.of(413, "batch-too-large", "Batch too large to check",
+                    "Caller '" + caller.name() + "' may only send a $batch whose operations the gateway can check: "
+                            + "declare its Content-Length, at most " + fanout.maxBatchBody() + " bytes.")
+                    .with("connection", connection.name()));
+            return;
+        }
         Duration budget = Deadline.parse(request.getHeader(Deadline.HEADER), throttle.defaultDeadline(),
                 throttle.maxDeadline());
         if (budget == null) {
@@ -102,11 +123,16 @@ public class ProxyRoute {
             return;
         }
         String upstreamUri = connection.endpoint().upstreamUri(rest, request.query());
-        if (fanout.isBatch(request, rest) && declaredLength(request) <= fanout.maxBatchBody()) {
-            // Read the batch to count its operations: past BC's 100 it is split, otherwise it goes on as it came.
+        if (batch && declaredLength(request) <= fanout.maxBatchBody()) {
+            // Read the batch to check and count its operations: past BC's 100 it is split, otherwise it goes on as it came.
             request.body().onComplete(read -> {
+                Denial deniedOp = read.succeeded() && checkBatch
+                        ? BatchPolicy.deny(caller.policy(), connection.name(), rest, read.result()) : null;
                 if (read.failed()) {
                     answer(request, Problems.badRequest(connection.name(), "the $batch body could not be read"));
+                } else if (deniedOp != null) {
+                    answer(request, Problems.forbidden(caller.name(), connection.name(), deniedOp.rule(),
+                            deniedOp.detail()));
                 } else if (!fanout.splitIfNeeded(request, connection, upstreamUri, read.result())) {
                     new ProxyExchange(request, connection, upstreamUri, RequestBody.ofContent(read.result()),
                             readTimeoutMillis, retryGate, backoff, clock, budget).start();

@@ -75,6 +75,7 @@ public final class BcSimulator {
         r.route("/_sim/*").handler(ControlApi.notFound());
         r.route(HttpMethod.POST, "/:tenant/oauth2/v2.0/token")
                 .handler(new EntraTokenEndpoint(vertx, settings, tokens, stats, requestLog, clock));
+        new EntraDiscovery(settings, tokens).mount(r);
         BcApi bc = new BcApi(vertx, settings, tokens, stats, requestLog, clock, () -> store,
                 new ODataService(model, () -> store, settings, clock), attachments, limiter, faults);
         r.route("/v2.0/*").handler(bc);

@@ -49,6 +49,10 @@ final class ControlApi {
             sim.tokens().revokeAllIssued();
             json(ctx, 200, JsonNodeFactory.instance.objectNode().put("revoked", true));
         });
+        // For tests of token validators: any claims (an expired token, a foreign issuer) signed with the simulator's key.
+        r.post("/_sim/tokens/sign").handler(ctx -> withBody(ctx, body -> {
+            json(ctx, 200, JsonNodeFactory.instance.objectNode().put("token", sim.tokens().signForTest(body)));
+        }));
         r.put("/_sim/tokens/reject-all").handler(ctx -> withBody(ctx, body -> {
             JsonNode enabled = body.get("enabled");
             if (enabled == null || !enabled.isBoolean()) throw new IllegalArgumentException("Body must be {\"enabled\":true|false}");
@@ -81,6 +85,24 @@ final class ControlApi {
                     certificate, federated);
             sim.settings().registerApp(app);
             json(ctx, 201, appJson(app));
+        }));
+        r.post("/_sim/apis").handler(ctx -> withBody(ctx, body -> {
+            String tenant = required(body, "tenantId");
+            String appIdUri = required(body, "appIdUri");
+            Map<String, List<String>> grants = new java.util.HashMap<>();
+            JsonNode g = body.path("grants");
+            if (!g.isMissingNode() && !g.isObject()) {
+                throw new IllegalArgumentException("grants must be an object: {\"<clientId>\": [\"<app role>\", ...]}");
+            }
+            g.fields().forEachRemaining(e -> {
+                List<String> roles = new ArrayList<>();
+                e.getValue().forEach(n -> roles.add(n.asText()));
+                grants.put(e.getKey(), roles);
+            });
+            SimulatorSettings.ExposedApi api = new SimulatorSettings.ExposedApi(tenant, appIdUri, grants);
+            sim.settings().exposeApi(api);
+            json(ctx, 201, JsonNodeFactory.instance.objectNode().put("tenantId", api.tenantId())
+                    .put("appIdUri", api.appIdUri()));
         }));
         r.post("/_sim/faults/force").handler(ctx -> withBody(ctx, body -> {
             JsonNode status = body.get("status");

@@ -122,16 +122,32 @@ final class EntraTokenEndpoint implements Handler<RoutingContext> {
         if (scope == null || scope.isBlank()) {
             return error(ctx, 400, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter.");
         }
-        if (!BC_DEFAULT_SCOPE.equals(scope.trim())) {
+        String requested = scope.trim();
+        if (!requested.endsWith("/.default") || requested.contains(" ")) {
+            // The client-credentials flow only takes a resource's .default scope (bc-facts: ".default is mandatory").
             return error(ctx, 400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid. The scope "
-                    + scope.trim() + " is not valid.");
+                    + requested + " is not valid.");
         }
         int lifetime = settings.tokenLifetimeSeconds();
+        String token;
+        if (BC_DEFAULT_SCOPE.equals(requested)) {
+            token = tokens.issue(app.get(), lifetime);
+        } else {
+            String resource = requested.substring(0, requested.length() - "/.default".length());
+            Optional<SimulatorSettings.ExposedApi> api = settings.api(tenant, resource);
+            if (api.isEmpty()) {
+                return error(ctx, 400, "invalid_resource", 500011, "The resource principal named " + resource
+                        + " was not found in the tenant named " + tenant + ". This can happen if the application has not been "
+                        + "installed by the administrator of the tenant or consented to by any user in the tenant. You might "
+                        + "have sent your authentication request to the wrong tenant.");
+            }
+            token = tokens.issue(app.get(), lifetime, api.get().appIdUri(), api.get().rolesOf(app.get().clientId()));
+        }
         ObjectNode ok = JsonNodeFactory.instance.objectNode();
         ok.put("token_type", "Bearer");
         ok.put("expires_in", lifetime);
         ok.put("ext_expires_in", lifetime);
-        ok.put("access_token", tokens.issue(app.get(), lifetime));
+        ok.put("access_token", token);
         return new Reply(200, ok, null);
     }
 

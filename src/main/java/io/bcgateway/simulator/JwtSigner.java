@@ -77,6 +77,27 @@ final class JwtSigner {
         }
     }
 
+    /** {@code {"keys":[{kty, use, kid, x5t, n, e}]}}: the RSA public key, base64url big-endian without sign byte. */
+    ObjectNode jwks() {
+        awaitKey();
+        java.security.interfaces.RSAPublicKey key = (java.security.interfaces.RSAPublicKey) keyPair.getPublic();
+        ObjectNode jwk = JSON.createObjectNode();
+        jwk.put("kty", "RSA");
+        jwk.put("use", "sig");
+        jwk.put("kid", keyId);
+        jwk.put("x5t", keyId);
+        jwk.put("n", B64.encodeToString(unsigned(key.getModulus())));
+        jwk.put("e", B64.encodeToString(unsigned(key.getPublicExponent())));
+        ObjectNode set = JSON.createObjectNode();
+        set.putArray("keys").add(jwk);
+        return set;
+    }
+
+    private static byte[] unsigned(java.math.BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        return bytes.length > 1 && bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+
     /** The claims of a well-formed token with a valid RS256 signature by this instance, else empty. */
     Optional<ObjectNode> verify(String jwt) {
         awaitKey();

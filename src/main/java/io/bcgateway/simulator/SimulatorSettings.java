@@ -115,6 +115,7 @@ public final class SimulatorSettings {
     private volatile TokenEndpointMode tokenEndpointMode = TokenEndpointMode.NORMAL;
     private volatile int tokenEndpointDelayMillis = 5000;
     private final Map<String, RegisteredApp> apps = new ConcurrentHashMap<>();
+    private final Map<String, ExposedApi> apis = new ConcurrentHashMap<>();
 
     /** Settings with the defaults and the demo app registered. */
     public static SimulatorSettings defaults() {
@@ -282,6 +283,36 @@ public final class SimulatorSettings {
     }
 
     public List<RegisteredApp> apps() { return List.copyOf(apps.values()); }
+
+    /**
+     * An API other than Business Central exposed in a tenant (an app registration with an application ID URI, such
+     * as the gateway's own {@code api://bc-gateway}), and the app roles each client app has been granted on it. Apps
+     * ask for its tokens with {@code scope=<appIdUri>/.default}, as workload identities calling the gateway do.
+     */
+    public record ExposedApi(String tenantId, String appIdUri, Map<String, List<String>> grants) {
+        public ExposedApi {
+            tenantId = tenantId.toLowerCase(Locale.ROOT);
+            Map<String, List<String>> g = new java.util.HashMap<>();
+            grants.forEach((client, roles) -> g.put(client.toLowerCase(Locale.ROOT), List.copyOf(roles)));
+            grants = Map.copyOf(g);
+        }
+
+        /** The app roles granted to {@code clientId}; none when it has no assignment (Entra then omits the claim). */
+        public List<String> rolesOf(String clientId) {
+            return grants.getOrDefault(clientId.toLowerCase(Locale.ROOT), List.of());
+        }
+    }
+
+    public SimulatorSettings exposeApi(ExposedApi api) {
+        apis.put(key(api.tenantId(), api.appIdUri()), api);
+        return this;
+    }
+
+    public Optional<ExposedApi> api(String tenantId, String appIdUri) {
+        return Optional.ofNullable(apis.get(key(tenantId, appIdUri)));
+    }
+
+    public List<ExposedApi> apis() { return List.copyOf(apis.values()); }
 
     private static String key(String tenantId, String clientId) {
         return tenantId.toLowerCase(Locale.ROOT) + "|" + clientId.toLowerCase(Locale.ROOT);

@@ -45,10 +45,15 @@ final class TokenService {
     }
 
     String issue(SimulatorSettings.RegisteredApp app, int lifetimeSeconds) {
+        return issue(app, lifetimeSeconds, BC_AUDIENCE, app.roles());
+    }
+
+    /** A token for another API of the tenant: its audience is that API's application ID URI, its roles the grants. */
+    String issue(SimulatorSettings.RegisteredApp app, int lifetimeSeconds, String audience, List<String> roles) {
         long now = clock.instant().getEpochSecond();
         long seq = serial.incrementAndGet();
         ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.put("aud", BC_AUDIENCE);
+        c.put("aud", audience);
         c.put("iss", "https://sts.windows.net/" + app.tenantId() + "/");
         c.put("iat", now);
         c.put("nbf", now);
@@ -62,7 +67,9 @@ final class TokenService {
         c.put("idp", "https://sts.windows.net/" + app.tenantId() + "/");
         c.put("idtyp", "app");
         c.put("oid", UUID.nameUUIDFromBytes(("oid:" + app.tenantId() + app.clientId()).getBytes()).toString());
-        c.putArray("roles").addAll(app.roles().stream().map(JsonNodeFactory.instance::textNode).toList());
+        if (!roles.isEmpty()) {
+            c.putArray("roles").addAll(roles.stream().map(JsonNodeFactory.instance::textNode).toList());
+        }
         c.put("sub", UUID.nameUUIDFromBytes(("sub:" + app.tenantId() + app.clientId()).getBytes()).toString());
         c.put("tid", app.tenantId());
         c.put("uti", uti(seq));
@@ -94,6 +101,11 @@ final class TokenService {
         for (JsonNode r : c.path("roles")) roles.add(r.asText());
         if (requiredRole != null && !roles.contains(requiredRole)) return Result.rejected(Rejection.MISSING_ROLE);
         return new Result(new Principal(tid, c.path("appid").asText(), roles), null);
+    }
+
+    /** The public signing key as a JSON Web Key Set, as Entra publishes at its {@code jwks_uri}. */
+    ObjectNode jwks() {
+        return signer.jwks();
     }
 
     /** Signs arbitrary claims with this instance's key; lets tests build validly signed but otherwise wrong tokens. */

@@ -12,31 +12,25 @@ import org.junit.jupiter.api.Test;
 
 import io.bcgateway.testing.InjectSimulator;
 import io.bcgateway.testing.LogCapture;
+import io.bcgateway.testing.SecuredGatewayProfile;
 import io.bcgateway.testing.SimulatorClient;
 import io.bcgateway.testing.SimulatorProcess;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * A whole scenario with every logger at TRACE (a separate start: log levels are fixed at start-up). Every log
- * line and every answer is scanned for the client secrets, for anything shaped like a JWT (issued tokens, client
- * assertions, federated tokens all start with {@code eyJ}) and for private key material: zero hits.
+ * A whole scenario with every logger at TRACE (a separate start: log levels are fixed at start-up), callers
+ * authenticated with API keys and Entra ID bearer tokens. Every log line and every answer is scanned for the client
+ * secrets, the API keys, anything shaped like a JWT (issued tokens, callers' tokens, client assertions, federated
+ * tokens all start with {@code eyJ}) and private key material: zero hits.
  */
 @QuarkusTest
-@TestProfile(SecretsNeverLoggedTest.TraceLogging.class)
+@TestProfile(SecuredGatewayProfile.class)
 @WithTestResource(SimulatorProcess.class)
 class SecretsNeverLoggedTest {
 
-    /** Everything at TRACE, captured in memory; the console stays at INFO so CI logs stay readable. */
-    public static class TraceLogging implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.log.min-level", "TRACE", "quarkus.log.level", "TRACE",
-                    "quarkus.log.console.level", "INFO");
-        }
-    }
+    private static final String KEY = "X-API-Key";
 
     @InjectSimulator
     SimulatorClient simulator;
@@ -45,24 +39,39 @@ class SecretsNeverLoggedTest {
     void noSecretTokenOrKeyReachesALogLineOrAnAnswerAtTrace() {
         List<String> answers = new ArrayList<>();
         try (LogCapture logs = LogCapture.install()) {
-            String company = given().get("/bc/sim/api/v2.0/companies").then().statusCode(200)
+            String admin = SecuredGatewayProfile.ADMIN_KEY;
+            String company = given().header(KEY, admin).get("/bc/sim/api/v2.0/companies").then().statusCode(200)
                     .extract().path("value[0].id");
-            answers.add(given().contentType("application/json").body("{\"displayName\":\"Trace Customer\"}")
+            answers.add(given().header(KEY, admin).contentType("application/json")
+                    .body("{\"displayName\":\"Trace Customer\"}")
                     .post("/bc/sim/api/v2.0/companies(" + company + ")/customers").asString());
             simulator.revokeIssuedTokens(); // forces the 401 → fresh token → replay path
-            answers.add(given().get("/bc/sim/api/v2.0/companies").asString());
+            answers.add(given().header(KEY, admin).get("/bc/sim/api/v2.0/companies").asString());
             for (String connection : List.of("badsecret", "secretfile", "cert", "wrongcert", "federated",
                     "entradown", "bcdown")) {
-                answers.add(given().get("/bc/" + connection + "/api/v2.0/companies").asString());
+                answers.add(given().header(KEY, admin).get("/bc/" + connection + "/api/v2.0/companies").asString());
             }
+            // Callers' credentials: good, wrong and refused keys and tokens.
+            String workloadToken = simulator.clientCredentialsToken(SimulatorProcess.CALLER_APP,
+                    SimulatorProcess.secretOf(SimulatorProcess.CALLER_APP), SimulatorProcess.GATEWAY_API + "/.default");
+            answers.add(given().auth().oauth2(workloadToken).get("/bc/sim/api/v2.0/companies").asString());
+            answers.add(given().auth().oauth2(workloadToken).body("{}").contentType("application/json")
+                    .post("/bc/sim/api/v2.0/companies(" + company + ")/customers").asString());
             answers.add(given().header("Authorization", "Bearer eyJcaller.token.never-forwarded-or-logged")
                     .get("/bc/sim/api/v2.0/companies").asString());
-            answers.add(given().get("/fanout/sim/companies/customers?$top=1").asString());
+            answers.add(given().header(KEY, SecuredGatewayProfile.READER_KEY)
+                    .get("/bc/sim/api/v2.0/companies(" + company + ")/vendors").asString());
+            answers.add(given().header(KEY, SecuredGatewayProfile.READER_KEY + "x").get("/bc/sim/api/v2.0/companies")
+                    .asString());
+            answers.add(given().header(KEY, SecuredGatewayProfile.READER_KEY)
+                    .get("/fanout/sim/companies/customers?$top=1").asString());
             answers.add(given().get("/q/health/ready").asString());
 
             List<String> secrets = new ArrayList<>(List.of(SimulatorClient.DEMO_SECRET, SimulatorProcess.WRONG_SECRET,
                     "eyJ", "PRIVATE KEY", "client_assertion=", "client_secret="));
             SimulatorProcess.SCENARIO_CONNECTIONS.forEach(c -> secrets.add(SimulatorProcess.secretOf(c)));
+            secrets.addAll(List.of(SecuredGatewayProfile.READER_KEY, SecuredGatewayProfile.ADMIN_KEY, "bcgw_",
+                    SimulatorProcess.secretOf(SimulatorProcess.CALLER_APP), workloadToken));
             // The test JVM also holds rest-assured's HTTP client, whose wire log shows what the test itself sent.
             List<String> gatewayLines = logs.lines().stream().filter(l -> !l.startsWith("org.apache.http")).toList();
             assertTrue(gatewayLines.size() > 100, "TRACE logging was on: " + gatewayLines.size() + " lines");

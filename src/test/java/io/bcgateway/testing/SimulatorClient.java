@@ -61,6 +61,43 @@ public final class SimulatorClient {
                 .put("federatedPublicKeyPem", issuerPublicKeyPem));
     }
 
+    /** An API of the tenant (other than BC) with the app roles granted to each client on it. */
+    public void exposeApi(String appIdUri, java.util.Map<String, java.util.List<String>> grants) {
+        JsonObject g = new JsonObject();
+        grants.forEach((client, roles) -> g.put(client, new io.vertx.core.json.JsonArray(roles)));
+        call("POST", "/_sim/apis", new JsonObject().put("tenantId", TENANT).put("appIdUri", appIdUri).put("grants", g));
+    }
+
+    /** A client-credentials access token from the simulated Entra ID, as a workload calling the gateway gets one. */
+    public String clientCredentialsToken(String clientId, String secret, String scope) {
+        String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(secret)
+                + "&scope=" + enc(scope);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(tokenUrl())).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("token request for " + clientId + " -> " + r.statusCode());
+            }
+            return new JsonObject(r.body()).getString("access_token");
+        } catch (IOException e) {
+            throw new IllegalStateException("token request failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Any claims, signed with the simulator's key (expired or foreign tokens for validator tests). */
+    public String signedToken(JsonObject claims) {
+        return call("POST", "/_sim/tokens/sign", claims).getString("token");
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public void revokeIssuedTokens() {
         call("POST", "/_sim/tokens/revoke", new JsonObject());
     }

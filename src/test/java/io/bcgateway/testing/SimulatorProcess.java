@@ -64,6 +64,7 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
         SCENARIO_CONNECTIONS.forEach(c -> client.registerApp(clientIdOf(c), secretOf(c)));
         POOL_MEMBERS.forEach(c -> client.registerApp(clientIdOf(c), secretOf(c)));
         Map<String, String> config = new HashMap<>();
+        callerIdentities(config, base);
         connection(config, "sim", base, client.tokenUrl(), SimulatorClient.DEMO_CLIENT_ID, SimulatorClient.DEMO_SECRET);
         SCENARIO_CONNECTIONS.forEach(c -> connection(config, c, base, client.tokenUrl(), clientIdOf(c), secretOf(c)));
         // Shrunken BC limits for the throttling scenarios; the simulator is set to the same figures by the tests.
@@ -128,6 +129,27 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The gateway's own API in the tenant, for the jwt caller mode (its tenant is enabled by the tests that use it). */
+    public static final String GATEWAY_API = "api://bc-gateway-tests";
+    /** A workload granted no role on the gateway's API; a caller policy names its client id. */
+    public static final String CALLER_APP = "c0ffee00-0000-4000-8000-00000000c411";
+    /** A workload granted the {@code Gateway.ReadWrite} app role; a caller policy names the role. */
+    public static final String ROLE_APP = "c0ffee00-0000-4000-8000-0000000000e1";
+    /** A workload with a valid token for the gateway's API that no caller policy names. */
+    public static final String STRANGER_APP = "c0ffee00-0000-4000-8000-00000000dead";
+
+    private void callerIdentities(Map<String, String> config, String base) {
+        for (String app : List.of(CALLER_APP, ROLE_APP, STRANGER_APP)) {
+            client.registerApp(app, secretOf(app));
+        }
+        client.exposeApi(GATEWAY_API, Map.of(CALLER_APP, List.of(), ROLE_APP, List.of("Gateway.ReadWrite"),
+                STRANGER_APP, List.of("Something.Else")));
+        config.put("quarkus.oidc.auth-server-url", base + "/" + SimulatorClient.TENANT + "/v2.0");
+        // App-only tokens of an API that accepts v1 tokens (Entra's default) carry the sts.windows.net issuer.
+        config.put("quarkus.oidc.token.issuer", "https://sts.windows.net/" + SimulatorClient.TENANT + "/");
+        config.put("quarkus.oidc.token.audience", GATEWAY_API);
     }
 
     private static java.nio.file.Path write(java.nio.file.Path file, String content) throws IOException {
