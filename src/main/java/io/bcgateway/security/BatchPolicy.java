@@ -45,6 +45,9 @@ public final class BatchPolicy {
             int query = url.indexOf('?');
             String path = root + (query < 0 ? url : url.substring(0, query));
             String refused = PathGuard.rejectPath(path);
+            if (refused == null) {
+                refused = PathGuard.rejectTarget("/" + path); // dot segments, plain or encoded
+            }
             if (refused != null) {
                 return new Denial("$batch", "$batch operation '" + id + "': " + refused);
             }

@@ -53,6 +53,10 @@ public class CallerRegistry {
 
     @Inject
     public CallerRegistry(CallerAuthConfig config, GatewayConfig gateway, Config quarkus, Clock clock) {
+        this(config, gateway.connections().keySet(), quarkus, clock);
+    }
+
+    CallerRegistry(CallerAuthConfig config, Set<String> configuredConnections, Config quarkus, Clock clock) {
         Set<String> modes = new LinkedHashSet<>();
         config.modes().forEach(m -> modes.add(m.strip().toLowerCase(Locale.ROOT)));
         for (String mode : modes) {
@@ -83,7 +87,7 @@ public class CallerRegistry {
             requireJwtValidation(quarkus);
         }
         Set<String> connectionNames = new LinkedHashSet<>();
-        gateway.connections().keySet().forEach(n -> connectionNames.add(n.toLowerCase(Locale.ROOT)));
+        configuredConnections.forEach(n -> connectionNames.add(n.toLowerCase(Locale.ROOT)));
         for (Map.Entry<String, CallerAuthConfig.Caller> e : config.callers().entrySet()) {
             String name = e.getKey();
             CallerAuthConfig.Caller c = e.getValue();

@@ -22,6 +22,19 @@ class ConnectionEnvConfigSourceTest {
             "PATH", "/usr/bin"));
 
     @Test
+    void readsCallersTheSameWay() {
+        ConnectionEnvConfigSource callers = new ConnectionEnvConfigSource(Map.of(
+                "GATEWAY_CALLER_AUTH_CALLERS_ORDER_SYNC_API_KEY_HASHES", "sha256:ab",
+                "GATEWAY_CALLER_AUTH_CALLERS_ORDER_SYNC_PATHS", "api/v2.0/**",
+                "GATEWAY_CALLER_AUTH_CALLERS_REPORTING_RATE_LIMIT", "600/1m",
+                "GATEWAY_CALLER_AUTH_MODES", "api-key"));
+        assertEquals("sha256:ab", callers.getValue("gateway.caller-auth.callers.order-sync.api-key-hashes"));
+        assertEquals("api/v2.0/**", callers.getValue("gateway.caller-auth.callers.order-sync.paths"));
+        assertEquals("600/1m", callers.getValue("gateway.caller-auth.callers.reporting.rate-limit"));
+        assertEquals(3, callers.getPropertyNames().size(), "GATEWAY_CALLER_AUTH_MODES maps by itself");
+    }
+
+    @Test
     void readsTheConnectionNameFromBeforeTheKnownKey() {
         assertEquals("s3cret", source.getValue("gateway.connections.contoso-eu.client-secret"));
         assertEquals("app", source.getValue("gateway.connections.contoso-eu.client-id"));
