@@ -175,7 +175,7 @@ class KustomizeManifestsTest {
         Container gateway = pod.getInitContainers().stream().filter(KustomizeManifestsTest::isGateway).findFirst()
                 .orElseThrow(() -> new AssertionError("the gateway should be a native sidecar (init container)"));
         assertEquals("Always", gateway.getRestartPolicy(), "native sidecar");
-        assertTrue(gateway.getEnv().stream().anyMatch(e -> "GATEWAY_CALLER_AUTH".equals(e.getName())
+        assertTrue(gateway.getEnv().stream().anyMatch(e -> "GATEWAY_CALLER_AUTH_MODES".equals(e.getName())
                 && "none".equals(e.getValue())), "caller auth none on loopback");
         assertTrue(pod.getContainers().stream().flatMap(c -> c.getEnv().stream())
                 .anyMatch(e -> e.getValue() != null && e.getValue().startsWith("http://127.0.0.1:8080/bc/")),
@@ -248,10 +248,58 @@ class KustomizeManifestsTest {
         }
     }
 
+    /** An HTTP GET probe of the path, or (for a gateway on loopback) the image's http-get.sh run inside it. */
     private static void assertProbe(String where, String kind, Probe probe, String path) {
         assertNotNull(probe, where + ": no " + kind + " probe");
-        assertNotNull(probe.getHttpGet(), where + ": " + kind + " probe is not HTTP");
+        if (probe.getExec() != null) {
+            assertEquals(List.of("http-get.sh", path), probe.getExec().getCommand(), where + ": " + kind + " probe");
+            return;
+        }
+        assertNotNull(probe.getHttpGet(), where + ": " + kind + " probe is neither HTTP nor http-get.sh");
         assertEquals(path, probe.getHttpGet().getPath(), where + ": " + kind + " probe path");
+    }
+
+    /**
+     * Callers authenticate wherever the gateway listens on the pod network; no authentication only with loopback
+     * (the gateway itself refuses to start otherwise, so a manifest that gets this wrong would crash-loop).
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void callersAuthenticateUnlessTheGatewayListensOnLoopback(String kustomization) {
+        List<HasMetadata> objects = render(kustomization);
+        podTemplates(objects).forEach((workload, template) -> {
+            Container gateway = gatewayContainers(template.getSpec()).get(0);
+            Map<String, String> env = effectiveEnv(objects, gateway);
+            String modes = env.getOrDefault("GATEWAY_CALLER_AUTH_MODES", "none");
+            String host = env.getOrDefault("QUARKUS_HTTP_HOST", "0.0.0.0");
+            String where = kustomization + " " + workload;
+            if (modes.equals("none")) {
+                assertEquals("127.0.0.1", host, where + ": caller auth none needs a loopback listener");
+                assertNotNull(gateway.getReadinessProbe().getExec(), where + ": the kubelet cannot reach loopback");
+            } else {
+                assertTrue(modes.contains("api-key") || modes.contains("jwt"), where + ": modes " + modes);
+                assertTrue(env.keySet().stream().anyMatch(k -> k.startsWith("GATEWAY_CALLER_AUTH_CALLERS_")),
+                        where + ": no caller configured");
+            }
+        });
+    }
+
+    /** The container's environment as the kubelet builds it: ConfigMaps from envFrom, then env entries. */
+    private static Map<String, String> effectiveEnv(List<HasMetadata> objects, Container container) {
+        Map<String, String> env = new HashMap<>();
+        if (container.getEnvFrom() != null) {
+            for (var from : container.getEnvFrom()) {
+                if (from.getConfigMapRef() != null) {
+                    objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                            .filter(cm -> cm.getMetadata().getName().equals(from.getConfigMapRef().getName()))
+                            .forEach(cm -> env.putAll(cm.getData()));
+                }
+            }
+        }
+        if (container.getEnv() != null) {
+            container.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        }
+        return env;
     }
 
     private static void assertEgressOnlyDnsAndHttps(String where, List<HasMetadata> objects,
