@@ -16,7 +16,8 @@ public interface CallerAuthConfig {
 
     /**
      * How callers prove who they are: {@code none} (only allowed when the gateway listens on a loopback address:
-     * the sidecar case), or one or both of {@code api-key} and {@code jwt}.
+     * the sidecar case), or any of {@code api-key}, {@code jwt} and {@code mtls} (a client certificate on an HTTPS
+     * listener with {@code quarkus.http.ssl.client-auth=request} or {@code required}).
      */
     @WithDefault("none")
     List<String> modes();
@@ -40,6 +41,9 @@ public interface CallerAuthConfig {
 
         /** {@code jwt} mode: app roles (the token's {@code roles} claim); a token with any of them acts as this caller. */
         Optional<List<String>> roles();
+
+        /** {@code mtls} mode: SHA-256 thumbprints (hex) of client certificates that act as this caller. */
+        Optional<List<String>> certificateThumbprints();
 
         /** The connections this caller may use; {@code *} for all. */
         @WithDefault("*")

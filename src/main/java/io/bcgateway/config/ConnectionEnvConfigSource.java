@@ -31,7 +31,7 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
             "BASE_URL", "SCOPE");
     /** Callers: {@code GATEWAY_CALLER_AUTH_CALLERS_<NAME>_<KEY>}, e.g. {@code ..._REPORTING_API_KEY_HASHES}. */
     private static final String CALLERS_PREFIX = "GATEWAY_CALLER_AUTH_CALLERS_";
-    private static final List<String> CALLER_KEYS = List.of("API_KEY_HASHES", "CLIENT_IDS", "CONNECTIONS", "RATE_LIMIT",
+    private static final List<String> CALLER_KEYS = List.of("CERTIFICATE_THUMBPRINTS", "API_KEY_HASHES", "CLIENT_IDS", "CONNECTIONS", "RATE_LIMIT",
             "METHODS", "PATHS", "ROLES");
     /** A credential-pool member: {@code <CONNECTION>_POOL_<ID>_CLIENT_ID} / {@code _CLIENT_SECRET}. */
     private static final java.util.regex.Pattern POOL = java.util.regex.Pattern

@@ -23,9 +23,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Authenticates every caller of {@code /bc/*} and {@code /fanout/*} before anything else happens: an API key (its
- * SHA-256 looked up among the configured hashes) or a bearer token validated by quarkus-oidc (issuer, audience,
- * signature, expiry), then the caller's own rate limit. The routes then ask the caller's policy about the
+ * Authenticates every caller of {@code /bc/*} and {@code /fanout/*} before anything else happens: a TLS client
+ * certificate (its SHA-256 thumbprint), an API key (its SHA-256 looked up among the configured hashes) or a bearer
+ * token validated by quarkus-oidc (issuer, audience, signature, expiry), then the caller's own rate limit. The routes then ask the caller's policy about the
  * connection, method and path. In {@code none} mode (loopback only) every request is the local caller.
  *
  * <p>Answers are problem+json and never repeat a credential; logs name the caller, never its key or token.
@@ -71,6 +71,19 @@ public class CallerGate {
             return;
         }
         HttpServerRequest request = rc.request();
+        if (registry.acceptsCertificates() && request.isSSL()) {
+            byte[] certificate = clientCertificate(request);
+            if (certificate != null) {
+                Optional<Caller> caller = registry.byCertificate(certificate);
+                if (caller.isPresent()) {
+                    admit(rc, caller.get());
+                    return;
+                }
+                LOG.infof("refused: client certificate names no caller, from %s", request.remoteAddress());
+                refuse(request, "The client certificate is trusted but names no caller.");
+                return;
+            }
+        }
         String key = registry.acceptsApiKeys() ? request.getHeader(registry.apiKeyHeader()) : null;
         if (key != null) {
             // Nothing after the gate (forwarding, fan-out, logs) ever needs the key: take it off the request.
@@ -102,6 +115,16 @@ public class CallerGate {
             return;
         }
         refuse(request, "Authenticate with " + accepted() + ".");
+    }
+
+    /** The DER encoding of the caller's TLS client certificate, or null when it presented none. */
+    private static byte[] clientCertificate(HttpServerRequest request) {
+        try {
+            var chain = request.connection().peerCertificates();
+            return chain == null || chain.isEmpty() ? null : chain.get(0).getEncoded();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | java.security.cert.CertificateEncodingException e) {
+            return null;
+        }
     }
 
     private void admitToken(RoutingContext rc, SecurityIdentity identity) {
@@ -146,10 +169,17 @@ public class CallerGate {
     }
 
     private String accepted() {
-        if (registry.acceptsApiKeys() && registry.acceptsJwt()) {
-            return "an API key in " + registry.apiKeyHeader() + " or a bearer token";
+        java.util.List<String> ways = new java.util.ArrayList<>();
+        if (registry.acceptsApiKeys()) {
+            ways.add("an API key in " + registry.apiKeyHeader());
         }
-        return registry.acceptsApiKeys() ? "an API key in " + registry.apiKeyHeader() : "a bearer token";
+        if (registry.acceptsJwt()) {
+            ways.add("a bearer token");
+        }
+        if (registry.acceptsCertificates()) {
+            ways.add("a client certificate (HTTPS)");
+        }
+        return String.join(" or ", ways);
     }
 
     /** A refused request's body is not read; resuming lets the connection drain it (or close) normally. */

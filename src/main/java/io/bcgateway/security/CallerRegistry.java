@@ -39,14 +39,18 @@ public class CallerRegistry {
     static final String NONE = "none";
     static final String API_KEY = "api-key";
     static final String JWT = "jwt";
+    static final String MTLS = "mtls";
     private static final Pattern HASH = Pattern.compile("sha256:([0-9a-fA-F]{64})");
 
     private final boolean open;
     private final boolean apiKeys;
     private final boolean jwt;
+    private final boolean mtls;
     private final String apiKeyHeader;
     /** Hex SHA-256 of a key → its caller. */
     private final Map<String, Caller> byKeyHash = new java.util.HashMap<>();
+    /** Hex SHA-256 of a client certificate's DER encoding → its caller. */
+    private final Map<String, Caller> byCertificate = new java.util.HashMap<>();
     /** Name order, so that the first matching caller of a token is always the same one. */
     private final Map<String, CallerAuthConfig.Caller> tokenCallers = new TreeMap<>();
     private final Map<String, Caller> callers = new TreeMap<>();
@@ -60,9 +64,9 @@ public class CallerRegistry {
         Set<String> modes = new LinkedHashSet<>();
         config.modes().forEach(m -> modes.add(m.strip().toLowerCase(Locale.ROOT)));
         for (String mode : modes) {
-            if (!Set.of(NONE, API_KEY, JWT).contains(mode)) {
+            if (!Set.of(NONE, API_KEY, JWT, MTLS).contains(mode)) {
                 throw new IllegalStateException("gateway.caller-auth.modes: unknown mode '" + mode
-                        + "'; use none, or api-key and/or jwt");
+                        + "'; use none, or any of api-key, jwt and mtls");
             }
         }
         if (modes.contains(NONE) && modes.size() > 1) {
@@ -71,6 +75,7 @@ public class CallerRegistry {
         this.open = modes.contains(NONE);
         this.apiKeys = modes.contains(API_KEY);
         this.jwt = modes.contains(JWT);
+        this.mtls = modes.contains(MTLS);
         this.apiKeyHeader = config.apiKeyHeader();
         if (open) {
             String host = quarkus.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
@@ -85,6 +90,13 @@ public class CallerRegistry {
         }
         if (jwt) {
             requireJwtValidation(quarkus);
+        }
+        if (mtls) {
+            String clientAuth = quarkus.getOptionalValue("quarkus.http.ssl.client-auth", String.class).orElse("none");
+            if (clientAuth.equalsIgnoreCase("none")) {
+                throw new IllegalStateException("gateway.caller-auth.modes includes mtls: configure the HTTPS listener "
+                        + "(quarkus.http.ssl.certificate.*) and set quarkus.http.ssl.client-auth=request or required");
+            }
         }
         Set<String> connectionNames = new LinkedHashSet<>();
         configuredConnections.forEach(n -> connectionNames.add(n.toLowerCase(Locale.ROOT)));
@@ -108,13 +120,27 @@ public class CallerRegistry {
                 }
                 identified |= apiKeys;
             }
+            for (String thumbprint : c.certificateThumbprints().orElse(List.of())) {
+                String hex = thumbprint.strip().replace(":", "").toLowerCase(Locale.ROOT);
+                if (!hex.matches("[0-9a-f]{64}")) {
+                    throw new IllegalStateException("gateway.caller-auth.callers." + name + ".certificate-thumbprints: "
+                            + "every entry must be a SHA-256 thumbprint (64 hex digits, colons allowed)");
+                }
+                Caller previous = byCertificate.put(hex, caller);
+                if (previous != null) {
+                    throw new IllegalStateException("callers '" + previous.name() + "' and '" + name
+                            + "' share a certificate thumbprint");
+                }
+                identified |= mtls;
+            }
             if (c.clientIds().isPresent() || c.roles().isPresent()) {
                 tokenCallers.put(name, c);
                 identified |= jwt;
             }
             if (!identified) {
                 throw new IllegalStateException("gateway.caller-auth.callers." + name + " has no identity for the modes "
-                        + modes + ": give it api-key-hashes (api-key) or client-ids / roles (jwt)");
+                        + modes + ": give it api-key-hashes (api-key), client-ids / roles (jwt) or "
+                        + "certificate-thumbprints (mtls)");
             }
         }
         if (callers.isEmpty()) {
@@ -201,6 +227,20 @@ public class CallerRegistry {
 
     boolean acceptsJwt() {
         return jwt;
+    }
+
+    boolean acceptsCertificates() {
+        return mtls;
+    }
+
+    /** The caller whose client certificate this is (by SHA-256 thumbprint of its DER encoding), if any. */
+    Optional<Caller> byCertificate(byte[] der) {
+        try {
+            String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+            return Optional.ofNullable(byCertificate.get(hex));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
     }
 
     String apiKeyHeader() {
