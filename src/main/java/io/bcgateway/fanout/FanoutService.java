@@ -228,7 +228,7 @@ public class FanoutService {
         if (names == null || names.isBlank()) {
             // "Every connection" means every connection this caller may use.
             connections.all().forEach(c -> {
-                if (caller.policy().denyConnection(c.name()) == null) {
+                if (caller.policy().allowsConnection(c.name())) {
                     chosen.add(c);
                 }
             });

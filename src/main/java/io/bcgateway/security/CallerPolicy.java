@@ -8,12 +8,15 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.jboss.logging.Logger;
+
 /**
  * What one caller may do: which connections, which methods, which Business Central paths, at what rate. Everything
  * not allowed is denied, with the rule that denies it.
  */
 public final class CallerPolicy {
 
+    private static final Logger LOG = Logger.getLogger("io.bcgateway.security");
     static final Set<String> ALL_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
     private final String caller;
@@ -44,12 +47,18 @@ public final class CallerPolicy {
         return unrestricted;
     }
 
+    /** Whether the caller may use the connection at all (no log line: for choosing, not for refusing). */
+    public boolean allowsConnection(String connection) {
+        return connections.contains("*") || connections.contains(connection.toLowerCase(Locale.ROOT));
+    }
+
     /** Null when the connection is allowed. */
     public Denial denyConnection(String connection) {
-        if (connections.contains("*") || connections.contains(connection.toLowerCase(Locale.ROOT))) {
+        if (allowsConnection(connection)) {
             return null;
         }
-        return new Denial(key("connections"), "Caller '" + caller + "' may not use connection '" + connection + "'.");
+        return logged(connection, "-", new Denial(key("connections"), "Caller '" + caller
+                + "' may not use connection '" + connection + "'."));
     }
 
     /** Null when {@code method} on {@code rawPath} (after {@code /bc/{connection}/}, no query) is allowed. */
@@ -59,15 +68,22 @@ public final class CallerPolicy {
             return denied;
         }
         if (!methods.contains(method.toUpperCase(Locale.ROOT))) {
-            return new Denial(key("methods"), "Caller '" + caller + "' may not use " + method + "; allowed: "
-                    + String.join(", ", methods.stream().sorted().toList()) + ".");
+            return logged(connection, method, new Denial(key("methods"), "Caller '" + caller + "' may not use "
+                    + method + "; allowed: " + String.join(", ", methods.stream().sorted().toList()) + "."));
         }
         String decoded = decode(rawPath);
         if (decoded == null || paths.stream().noneMatch(p -> p.matches(decoded))) {
-            return new Denial(key("paths"), "Caller '" + caller + "' may not reach this path; allowed: "
-                    + paths.stream().map(PathPattern::toString).collect(Collectors.joining(", ")) + ".");
+            return logged(connection, method, new Denial(key("paths"), "Caller '" + caller
+                    + "' may not reach this path; allowed: "
+                    + paths.stream().map(PathPattern::toString).collect(Collectors.joining(", ")) + "."));
         }
         return null;
+    }
+
+    /** One line per denial: who, where, which rule; never the path (it may hold record ids) nor a credential. */
+    private Denial logged(String connection, String method, Denial denial) {
+        LOG.infof("denied caller=%s connection=%s method=%s rule=%s", caller, connection, method, denial.rule());
+        return denial;
     }
 
     /** Zero when the caller's own rate limit admits one more request, else how long until it will. */
