@@ -106,10 +106,47 @@ class EntraTokenEndpointTest {
     }
 
     @Test
-    void wrongScopeIsInvalidScope70011() throws Exception {
-        HttpResponse<String> r = sim.tokenRequest(TENANT, form(CLIENT, SECRET, "https://graph.microsoft.com/.default"));
+    void aScopeThatIsNotAResourcesDefaultIsInvalidScope70011() throws Exception {
+        HttpResponse<String> r = sim.tokenRequest(TENANT, form(CLIENT, SECRET,
+                "https://api.businesscentral.dynamics.com/user_impersonation"));
         assertAadsts(r, 400, "invalid_scope", 70011);
         assertFalse(r.body().contains(SECRET));
+    }
+
+    @Test
+    void aResourceTheTenantDoesNotHaveIsInvalidResource500011() throws Exception {
+        HttpResponse<String> r = sim.tokenRequest(TENANT, form(CLIENT, SECRET, "api://not-exposed-here/.default"));
+        assertAadsts(r, 400, "invalid_resource", 500011);
+    }
+
+    @Test
+    void anExposedApiGetsTokensWithItsAudienceAndTheGrantedRolesVerifiableWithThePublishedKeys() throws Exception {
+        sim.control("POST", "/_sim/apis", "{\"tenantId\":\"" + TENANT + "\",\"appIdUri\":\"api://gateway\","
+                + "\"grants\":{\"" + CLIENT + "\":[\"Gateway.Read\"]}}");
+        HttpResponse<String> r = sim.tokenRequest(TENANT, form(CLIENT, SECRET, "api://gateway/.default"));
+        assertEquals(200, r.statusCode(), r.body());
+        String token = json(r).get("access_token").asText();
+        JsonNode c = claims(token);
+        assertEquals("api://gateway", c.get("aud").asText());
+        assertEquals("Gateway.Read", c.get("roles").get(0).asText());
+        assertEquals(1, c.get("roles").size(), "only the roles granted on this API, not the app's BC roles");
+
+        JsonNode discovery = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                sim.get(sim.base + "/" + TENANT + "/v2.0/.well-known/openid-configuration", null).body());
+        assertEquals("https://login.microsoftonline.com/" + TENANT + "/v2.0", discovery.get("issuer").asText());
+        JsonNode keys = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                sim.get(discovery.get("jwks_uri").asText(), null).body()).get("keys");
+        assertEquals(1, keys.size());
+        // Verify the token's signature with nothing but the published JWK, as a relying party does.
+        java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
+        java.security.PublicKey key = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.RSAPublicKeySpec(new java.math.BigInteger(1, b64.decode(keys.get(0).get("n").asText())),
+                        new java.math.BigInteger(1, b64.decode(keys.get(0).get("e").asText()))));
+        String[] parts = token.split("\\.");
+        java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+        rs256.initVerify(key);
+        rs256.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(rs256.verify(b64.decode(parts[2])), "signature verifies with the JWKS key");
     }
 
     @Test
