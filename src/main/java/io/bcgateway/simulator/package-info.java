@@ -27,6 +27,9 @@
  *       answer that status; {@code GET /_sim/faults}; {@code POST /_sim/faults/reset} clears forces and fault knobs</li>
  *   <li>{@code POST /_sim/tokens/revoke}, {@code PUT /_sim/tokens/reject-all} with {@code {"enabled":true|false}}</li>
  *   <li>{@code POST /_sim/apps} with {@code {tenantId, clientId, clientSecret, roles}}, {@code GET /_sim/apps} (no secrets)</li>
+ *   <li>{@code POST /_sim/apis} with {@code {tenantId, appIdUri, grants: {clientId: [roles]}}}: another API of the tenant
+ *       (the gateway's own, for callers' tokens)</li>
+ *   <li>{@code POST /_sim/tokens/sign} with any claims: a token signed with the simulator's key (validator tests)</li>
  *   <li>{@code GET /_sim/requests}, {@code POST /_sim/requests/reset} — last 1000 BC and token requests</li>
  *   <li>{@code POST /_sim/reset} — reseed, zero stats, clear the log, stop rejecting tokens, empty the rate windows,
  *       clear forced faults and switch the fault knobs off (limit settings are kept)</li>
