@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
+import io.bcgateway.metrics.ConnectionMetrics;
 import io.bcgateway.proxy.ContextHop;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
@@ -113,8 +114,11 @@ public final class BcClient {
 
         void admit() {
             Principal principal = connection.pick();
+            long waitStart = System.nanoTime();
             ContextHop.onContext(context, principal.admission().acquire(deadline), admitted -> {
+                connection.metrics().admissionWaited(principal, waitStart);
                 if (admitted.failed()) {
+                    connection.metrics().gatewayThrottled(principal);
                     promise.fail(admitted.cause());
                     return;
                 }
@@ -132,13 +136,18 @@ public final class BcClient {
 
         private void attempt(Principal principal, Admission.Permit permit, AccessToken token) {
             attempts++;
+            long sentAt = System.nanoTime();
             CompletionStage<Answer> sent = connection.breaker().call(() -> send(token));
             Promise<Answer> outcome = Promise.promise();
             sent.whenComplete((a, e) -> {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                connection.metrics().upstreamAttempt(sentAt, a != null ? a.status()
+                        : cause instanceof BcFailureException f ? (f.result() instanceof Answer fa ? fa.status() : 0)
+                        : -1);
                 if (e == null) {
                     outcome.complete(a);
                 } else {
-                    outcome.fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                    outcome.fail(cause);
                 }
             });
             ContextHop.onContext(context, outcome.future(), ar -> {
@@ -201,6 +210,7 @@ public final class BcClient {
         private void onAnswer(Principal principal, AccessToken token, Answer answer) {
             if (answer.status() == 401 && !tokenReplayed) {
                 tokenReplayed = true;
+                connection.metrics().retried(ConnectionMetrics.RetryReason.TOKEN_REJECTED);
                 ContextHop.onContext(context, principal.tokens().tokenAfterRejection(token), t -> {
                     if (t.failed()) {
                         promise.fail(t.cause());
@@ -212,6 +222,7 @@ public final class BcClient {
             }
             RetryPolicy.Outcome outcome = RetryPolicy.ofStatus(answer.status(), answer.bcErrorCode());
             if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
+                connection.metrics().bcThrottled(principal);
                 Duration pause = RetryAfter.parse(answer.headers().get(HttpHeaders.RETRY_AFTER), clock)
                         .orElseGet(() -> backoff.delay(retries + 1));
                 if (retryGate.honours(pause)) {
@@ -231,6 +242,7 @@ public final class BcClient {
                 return;
             }
             retries++;
+            connection.metrics().retried(ConnectionMetrics.RetryReason.of(outcome));
             if (outcome == RetryPolicy.Outcome.NOT_EXECUTED || wait.isZero()) {
                 admit();
             } else {

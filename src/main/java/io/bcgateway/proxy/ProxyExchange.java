@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
+import io.bcgateway.metrics.ConnectionMetrics;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
 import io.bcgateway.resilience.RetryAfter;
@@ -73,6 +74,8 @@ final class ProxyExchange {
     private boolean callerGone;
     /** BC's correlation id for the answer relayed, for the access log. */
     private String bcRequestId;
+    /** Why the gateway answered instead of BC (null: BC's answer was relayed), for the request metrics. */
+    private Throwable failedWith;
 
     ProxyExchange(HttpServerRequest request, Connection connection, String upstreamUri, RequestBody body,
             long readTimeoutMillis, RetryGate retryGate, Backoff backoff, Clock clock, Duration budget) {
@@ -92,17 +95,25 @@ final class ProxyExchange {
     void start() {
         long started = System.nanoTime();
         boolean accessLog = AccessLog.enabled();
-        if (accessLog) {
-            response.endHandler(v -> AccessLog.log(request.method().name(), connection.name(), request.path(),
-                    response.getStatusCode(), started, attempts, bcRequestId));
-        }
+        response.endHandler(v -> {
+            connection.metrics().requestEnded(request.method(), response.getStatusCode(), failedWith, started,
+                    request.bytesRead(), response.bytesWritten());
+            if (accessLog) {
+                AccessLog.log(request.method().name(), connection.name(), request.path(), response.getStatusCode(),
+                        started, attempts, bcRequestId);
+            }
+        });
         response.closeHandler(v -> {
             callerGone = true;
             abortUpstream();
-            if (accessLog && !response.ended()) {
+            if (!response.ended()) {
                 // status 0: the answer never completed (the caller hung up or the stream broke off)
-                AccessLog.log(request.method().name(), connection.name(), request.path(), 0, started, attempts,
-                        bcRequestId);
+                connection.metrics().requestEnded(request.method(), 0, failedWith, started, request.bytesRead(),
+                        response.bytesWritten());
+                if (accessLog) {
+                    AccessLog.log(request.method().name(), connection.name(), request.path(), 0, started, attempts,
+                            bcRequestId);
+                }
             }
         });
         connection.retryBudget().recordRequest();
@@ -122,8 +133,11 @@ final class ProxyExchange {
     /** Waits for a running slot of the least loaded principal, then for its token. */
     private void admit() {
         Principal principal = connection.pick();
+        long waitStart = System.nanoTime();
         onContext(principal.admission().acquire(deadline), admitted -> {
+            connection.metrics().admissionWaited(principal, waitStart);
             if (admitted.failed()) {
+                connection.metrics().gatewayThrottled(principal);
                 fail(admitted.cause());
                 return;
             }
@@ -144,9 +158,11 @@ final class ProxyExchange {
 
     private void attempt(Principal principal, AccessToken token) {
         attempts++;
+        long sentAt = System.nanoTime();
         connection.breaker().call(() -> send(token)).whenComplete((answer, error) -> onContext(
                 error == null ? Future.succeededFuture(answer) : Future.failedFuture(unwrap(error)),
                 ar -> {
+                    connection.metrics().upstreamAttempt(sentAt, statusOf(ar));
                     if (ar.succeeded()) {
                         onAnswer(principal, token, ar.result());
                     } else {
@@ -242,6 +258,7 @@ final class ProxyExchange {
             // A second 401 is the caller's to see.
             tokenReplayed = true;
             upstreamRequest = null;
+            connection.metrics().retried(ConnectionMetrics.RetryReason.TOKEN_REJECTED);
             Future<Buffer> drained = answer.response().body();
             answer.response().resume();
             drained.onComplete(ignored -> onContext(principal.tokens().tokenAfterRejection(token),
@@ -258,6 +275,7 @@ final class ProxyExchange {
                 : RetryPolicy.ofStatus(status, bcErrorCode(answer.body()));
         if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
             // BC is throttling this principal: everyone queued for it waits, not only this request.
+            connection.metrics().bcThrottled(principal);
             Optional<Duration> told = RetryAfter.parse(answer.response().getHeader(HttpHeaders.RETRY_AFTER), clock);
             Duration pause = told.orElseGet(() -> backoff.delay(retries + 1));
             if (retryGate.honours(pause)) {
@@ -301,6 +319,7 @@ final class ProxyExchange {
             return;
         }
         retries++;
+        connection.metrics().retried(ConnectionMetrics.RetryReason.of(outcome));
         releasePermit();
         upstreamRequest = null;
         if (paused || wait.isZero()) {
@@ -368,6 +387,7 @@ final class ProxyExchange {
     }
 
     private void fail(Throwable failure) {
+        failedWith = failure;
         releasePermit();
         abortUpstream();
         if (response.headWritten()) {
@@ -413,6 +433,17 @@ final class ProxyExchange {
         } catch (RuntimeException notJson) {
             return null;
         }
+    }
+
+    /** BC's status for an attempt; 0 when BC never answered, -1 when nothing was sent (open circuit). */
+    private static int statusOf(AsyncResult<Answer> ar) {
+        if (ar.succeeded()) {
+            return ar.result().response().statusCode();
+        }
+        if (ar.cause() instanceof BcFailureException f) {
+            return f.result() instanceof Answer a ? a.response().statusCode() : 0;
+        }
+        return -1;
     }
 
     private static Throwable unwrap(Throwable t) {
