@@ -208,6 +208,9 @@ public final class BcClient {
         }
 
         private void onAnswer(Principal principal, AccessToken token, Answer answer) {
+            if (answer.status() >= 400) {
+                connection.metrics().bcError(answer.status(), answer.bcErrorCode(), answer.headers().get("request-id"));
+            }
             if (answer.status() == 401 && !tokenReplayed) {
                 tokenReplayed = true;
                 connection.metrics().retried(ConnectionMetrics.RetryReason.TOKEN_REJECTED);

@@ -97,6 +97,18 @@ public final class ConnectionMetrics {
     private final Counter[] gateway429;
     private final Counter[] bc429;
     final Counter[] transitions = new Counter[3];
+    private volatile BcError lastBcError;
+
+    /**
+     * The last error Business Central answered on this connection, for the status page.
+     *
+     * @param status BC's HTTP status
+     * @param code BC's {@code error.code} when its body was read (429 and 5xx), else null
+     * @param requestId BC's {@code request-id} header (the correlation id BC support asks for), or null
+     * @param at when the gateway saw it
+     */
+    public record BcError(int status, String code, String requestId, java.time.Instant at) {
+    }
 
     ConnectionMetrics(GatewayMetrics owner, String connection, List<Principal> principals, List<String> names) {
         this.owner = owner;
@@ -227,6 +239,16 @@ public final class ConnectionMetrics {
 
     public void retried(RetryReason reason) {
         retries[reason.ordinal()].increment();
+    }
+
+    /** BC answered {@code status} (an error); kept as the connection's last BC error for the status page. */
+    public void bcError(int status, String code, String requestId) {
+        lastBcError = new BcError(status, code, requestId, owner.now());
+    }
+
+    /** The last error BC answered on this connection, or null. */
+    public BcError lastBcError() {
+        return lastBcError;
     }
 
     /** A fan-out target of this connection failed (the fan-out went on without it). */

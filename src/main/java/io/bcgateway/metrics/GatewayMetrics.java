@@ -65,6 +65,10 @@ public class GatewayMetrics {
                 .tag("result", result).register(registry);
     }
 
+    Instant now() {
+        return clock.instant();
+    }
+
     MeterRegistry registry() {
         return registry;
     }

@@ -338,6 +338,9 @@ final class ProxyExchange {
             return;
         }
         int status = upstream.statusCode();
+        if (status >= 400) {
+            connection.metrics().bcError(status, answer.body() == null ? null : bcErrorCode(answer.body()), bcRequestId);
+        }
         response.setStatusCode(status);
         if (upstream.statusMessage() != null) {
             response.setStatusMessage(upstream.statusMessage());
