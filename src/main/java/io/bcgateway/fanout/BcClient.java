@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
 import io.bcgateway.metrics.ConnectionMetrics;
+import io.bcgateway.metrics.Spans;
 import io.bcgateway.proxy.ContextHop;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
@@ -19,6 +20,7 @@ import io.bcgateway.resilience.RetryGate;
 import io.bcgateway.resilience.RetryPolicy;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.token.AccessToken;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -137,13 +139,16 @@ public final class BcClient {
         private void attempt(Principal principal, Admission.Permit permit, AccessToken token) {
             attempts++;
             long sentAt = System.nanoTime();
-            CompletionStage<Answer> sent = connection.breaker().call(() -> send(token));
+            Span span = connection.metrics().spans().startAttempt(connection.name(), attempts);
+            CompletionStage<Answer> sent = connection.breaker().call(() -> send(token, span));
             Promise<Answer> outcome = Promise.promise();
             sent.whenComplete((a, e) -> {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                connection.metrics().upstreamAttempt(sentAt, a != null ? a.status()
+                int status = a != null ? a.status()
                         : cause instanceof BcFailureException f ? (f.result() instanceof Answer fa ? fa.status() : 0)
-                        : -1);
+                        : -1;
+                connection.metrics().upstreamAttempt(sentAt, status);
+                Spans.end(span, status);
                 if (e == null) {
                     outcome.complete(a);
                 } else {
@@ -172,7 +177,7 @@ public final class BcClient {
             });
         }
 
-        private CompletionStage<Answer> send(AccessToken token) {
+        private CompletionStage<Answer> send(AccessToken token, Span span) {
             CompletableFuture<Answer> result = new CompletableFuture<>();
             RequestOptions options = new RequestOptions().setMethod(method).setURI(uri)
                     .setIdleTimeout(readTimeout.toMillis());
@@ -185,6 +190,7 @@ public final class BcClient {
                 }
                 var up = ar.result();
                 up.headers().addAll(headers);
+                connection.metrics().spans().inject(span, up.headers());
                 up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
                 Future<HttpClientResponse> response = body == null ? up.send() : up.send(body);
                 response.compose(r -> r.body().map(b -> new Answer(r.statusCode(), r.headers(), b)))

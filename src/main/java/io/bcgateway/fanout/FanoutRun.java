@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.bcgateway.metrics.GatewayMetrics;
+import io.bcgateway.metrics.Spans;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.proxy.ContextHop;
 import io.bcgateway.proxy.UpstreamFailures;
@@ -81,8 +82,14 @@ final class FanoutRun {
         }
         Instant deadline = now.plus(callDeadline);
         String pageUri = uri == null ? target.firstUri() : uri;
+        io.opentelemetry.api.trace.Span span = metrics.spans().start("bc.fanout.page", target.connection().name());
+        if (span != null) {
+            span.setAttribute("bc.fanout.page", pagesRead + 1);
+            span.setAttribute("bc.company", target.companyName() == null ? "" : target.companyName());
+        }
         ContextHop.onContext(context, client.call(context, target.connection(), HttpMethod.GET, pageUri, headers, null,
                 deadline.isAfter(runDeadline) ? runDeadline : deadline), ar -> {
+                    Spans.end(span, ar.cause());
                     if (ar.failed()) {
                         Problem p = UpstreamFailures.toProblem(target.connection(), ar.cause());
                         fail(target, pagesRead, new JsonObject().put("status", p.status()).put("error", p.toJson()));

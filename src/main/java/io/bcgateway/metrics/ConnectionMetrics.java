@@ -160,6 +160,16 @@ public final class ConnectionMetrics {
                 .tags("connection", connection, "principal", principal, "source", source).register(r);
     }
 
+    /** The gateway's spans (no-ops while tracing is off). */
+    public Spans spans() {
+        return owner.spans();
+    }
+
+    /** The connection's name, for span attributes. */
+    public String connection() {
+        return connection;
+    }
+
     /** The principal's configured name, e.g. {@code contoso} or {@code contoso/app2}. */
     public String principalName(Principal p) {
         return principalNames[index(p)];

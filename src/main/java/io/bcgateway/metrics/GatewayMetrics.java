@@ -8,6 +8,8 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.bcgateway.connection.Principal;
 import io.bcgateway.resilience.RetryBudget;
 import io.bcgateway.resilience.UpstreamBreaker;
@@ -17,6 +19,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 
@@ -41,15 +45,18 @@ public class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final Clock clock;
+    private final Spans spans;
     private final DistributionSummary fanoutTargets;
     private final Counter fanoutsComplete;
     private final Counter fanoutsPartial;
     private final Counter fanoutsFailed;
 
     @Inject
-    public GatewayMetrics(MeterRegistry registry, Clock clock) {
+    public GatewayMetrics(MeterRegistry registry, Clock clock, Tracer tracer, OpenTelemetry otel,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff) {
         this.registry = registry;
         this.clock = clock;
+        this.spans = tracingOff ? Spans.off() : new Spans(tracer, otel);
         this.fanoutTargets = DistributionSummary.builder("bc.gateway.fanout.targets")
                 .description("Targets (companies or connections) per fan-out")
                 .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
@@ -63,6 +70,11 @@ public class GatewayMetrics {
         return Counter.builder("bc.gateway.fanouts")
                 .description("Fan-outs by result: every target read, some failed (partial), or all failed")
                 .tag("result", result).register(registry);
+    }
+
+    /** The gateway's spans (no-ops while tracing is off). */
+    public Spans spans() {
+        return spans;
     }
 
     Instant now() {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
 import io.bcgateway.metrics.ConnectionMetrics;
+import io.bcgateway.metrics.Spans;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
 import io.bcgateway.resilience.RetryAfter;
@@ -19,6 +20,7 @@ import io.bcgateway.resilience.RetryGate;
 import io.bcgateway.resilience.RetryPolicy;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.token.AccessToken;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -76,6 +78,8 @@ final class ProxyExchange {
     private String bcRequestId;
     /** Why the gateway answered instead of BC (null: BC's answer was relayed), for the request metrics. */
     private Throwable failedWith;
+    /** The current upstream attempt's span (null while tracing is off), whose context goes to BC. */
+    private Span attemptSpan;
 
     ProxyExchange(HttpServerRequest request, Connection connection, String upstreamUri, RequestBody body,
             long readTimeoutMillis, RetryGate retryGate, Backoff backoff, Clock clock, Duration budget) {
@@ -134,8 +138,10 @@ final class ProxyExchange {
     private void admit() {
         Principal principal = connection.pick();
         long waitStart = System.nanoTime();
+        Span waitSpan = connection.metrics().spans().start("bc.admission", connection.name());
         onContext(principal.admission().acquire(deadline), admitted -> {
             connection.metrics().admissionWaited(principal, waitStart);
+            Spans.end(waitSpan, admitted.cause());
             if (admitted.failed()) {
                 connection.metrics().gatewayThrottled(principal);
                 fail(admitted.cause());
@@ -146,7 +152,9 @@ final class ProxyExchange {
                 releasePermit();
                 return;
             }
+            Span tokenSpan = connection.metrics().spans().start("bc.token", connection.name());
             onContext(principal.tokens().token(), token -> {
+                Spans.end(tokenSpan, token.cause());
                 if (token.failed()) {
                     fail(token.cause());
                 } else {
@@ -159,10 +167,12 @@ final class ProxyExchange {
     private void attempt(Principal principal, AccessToken token) {
         attempts++;
         long sentAt = System.nanoTime();
+        Span span = attemptSpan = connection.metrics().spans().startAttempt(connection.name(), attempts);
         connection.breaker().call(() -> send(token)).whenComplete((answer, error) -> onContext(
                 error == null ? Future.succeededFuture(answer) : Future.failedFuture(unwrap(error)),
                 ar -> {
                     connection.metrics().upstreamAttempt(sentAt, statusOf(ar));
+                    Spans.end(span, statusOf(ar));
                     if (ar.succeeded()) {
                         onAnswer(principal, token, ar.result());
                     } else {
@@ -191,6 +201,7 @@ final class ProxyExchange {
             upstreamRequest = up;
             upstreamFinished = false;
             HeaderFilter.copyRequestHeaders(request.headers(), up.headers());
+            connection.metrics().spans().inject(attemptSpan, up.headers());
             up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
             up.response().onComplete(res -> {
                 if (res.failed()) {
