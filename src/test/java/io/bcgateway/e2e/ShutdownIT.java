@@ -44,6 +44,8 @@ class ShutdownIT {
     private static final int LATENCY_MILLIS = 3000;
 
     private final SimulatorProcess simulatorProcess = new SimulatorProcess();
+    /** Everything the gateway wrote to its console (JSON logging is switched on for this run). */
+    private final List<String> gatewayOutput = new java.util.concurrent.CopyOnWriteArrayList<>();
     private SimulatorClient simulator;
     private Process gateway;
 
@@ -88,20 +90,21 @@ class ShutdownIT {
 
         gateway.destroy(); // SIGTERM
 
-        // New requests, each on a new connection, are refused from now on, and BC never sees them.
-        int refused = 0;
-        long refuseBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (refused == 0 && System.nanoTime() < refuseBy) {
+        // Once the gateway has seen the signal (its log says so), every new request, each on a new connection, is
+        // refused at once, and BC never sees it.
+        long signalled = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (gatewayOutput.stream().noneMatch(l -> l.contains("Shutting down: new requests are refused"))
+                && System.nanoTime() < signalled) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // another process's output: polled
+        }
+        for (int i = 0; i < 5; i++) {
             HttpResponse<String> late = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                     .send(HttpRequest.newBuilder(URI.create(base + "/bc/sim/api/v2.0/companies"))
                             .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (late.statusCode() == 503) {
-                assertTrue(late.body().contains("urn:bc-gateway:problem:shutting-down"), late.body());
-                assertEquals("close", late.headers().firstValue("Connection").orElse(""));
-                refused++;
-            }
+            assertEquals(503, late.statusCode(), late.body());
+            assertTrue(late.body().contains("urn:bc-gateway:problem:shutting-down"), late.body());
+            assertEquals("close", late.headers().firstValue("Connection").orElse(""));
         }
-        assertEquals(1, refused, "a request arriving after SIGTERM is refused");
         assertTrue(calls.stream().noneMatch(CompletableFuture::isDone), "the 50 were still in flight");
 
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -118,14 +121,29 @@ class ShutdownIT {
         assertThrows(ConnectException.class, () -> HttpClient.newHttpClient().send(companies,
                 HttpResponse.BodyHandlers.discarding()), "the port is closed");
         assertFalse(gateway.isAlive());
+        assertJsonLogsWithAccessLines();
     }
 
-    private static Process launchGateway(int port, Map<String, String> simulatorConfig) throws IOException {
+    /** quarkus.log.console.json.enabled=true: one JSON object per line, access lines included, no secret. */
+    private void assertJsonLogsWithAccessLines() {
+        List<JsonObject> lines = new ArrayList<>();
+        for (String line : gatewayOutput) {
+            lines.add(new JsonObject(line)); // fails on any line that is not JSON
+            assertFalse(line.contains(SimulatorClient.DEMO_SECRET), "no secret in the logs");
+        }
+        long access = lines.stream().filter(l -> "io.bcgateway.access".equals(l.getString("loggerName")))
+                .filter(l -> l.getString("message").startsWith("GET /bc/sim/api/v2.0/companies connection=sim status=200"))
+                .count();
+        assertEquals(1 + IN_FLIGHT, access, "one access line per request: the warm-up and the 50");
+        assertTrue(lines.stream().anyMatch(l -> l.getString("message", "").startsWith("Shutting down")));
+    }
+
+    private Process launchGateway(int port, Map<String, String> simulatorConfig) throws IOException {
         Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the gateway first: " + jar);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.shutdown.timeout=30s",
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
                 "-Dgateway.connections.sim.limits.max-running=100", "-Dgateway.upstream.max-pool-size=100"));
         simulatorConfig.forEach((k, v) -> {
             if (k.startsWith("gateway.connections.sim.")) {
@@ -139,6 +157,7 @@ class ShutdownIT {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    gatewayOutput.add(line);
                     System.out.println("[gateway] " + line);
                 }
             } catch (IOException e) {

@@ -2,6 +2,8 @@ package io.bcgateway.status;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -62,6 +64,12 @@ class StatusTest {
         assertFalse(body.contains("eyJ"), "no JWT in the status page");
         assertFalse(body.contains(SimulatorClient.DEMO_SECRET) || body.contains(SimulatorProcess.WRONG_SECRET)
                 || body.contains("secret-of-"), "no secret in the status page");
+
+        // gateway.health.require-all-connections=false (the default): a broken connection is DOWN in the details,
+        // the gateway stays ready for the healthy ones.
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'bc-connections' }.data.badsecret", startsWith("DOWN"))
+                .body("checks.find { it.name == 'drain' }.status", equalTo("UP"));
 
         given().get("/q/gateway/status.html").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("<td>sim</td>"));
