@@ -41,13 +41,14 @@ import io.vertx.core.json.JsonObject;
 class ShutdownIT {
 
     private static final int IN_FLIGHT = 50;
-    private static final int LATENCY_MILLIS = 3000;
+    private static final int LATENCY_MILLIS = 8000;
 
     private final SimulatorProcess simulatorProcess = new SimulatorProcess();
     /** Everything the gateway wrote to its console (JSON logging is switched on for this run). */
     private final List<String> gatewayOutput = new java.util.concurrent.CopyOnWriteArrayList<>();
     private SimulatorClient simulator;
     private Process gateway;
+    private Thread gatewayPump;
 
     @AfterEach
     void stop() {
@@ -72,7 +73,8 @@ class ShutdownIT {
                 .timeout(Duration.ofSeconds(60)).GET().build();
         assertEquals(200, client.send(companies, HttpResponse.BodyHandlers.ofString()).statusCode(), "warm-up");
 
-        // Every request holds a running slot at BC for 3 s; BC and the gateway allow all 50 at once.
+        // Every request holds a running slot at BC for 8 s (time for all 50 to start on a busy machine); BC and the
+        // gateway allow all 50 at once.
         simulator.updateSettings(new JsonObject().put("latencyMillis", LATENCY_MILLIS).put("maxRunning", 100)
                 .put("maxQueued", 95));
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
@@ -88,7 +90,9 @@ class ShutdownIT {
         assertEquals(IN_FLIGHT, running, "all 50 requests are running at BC when SIGTERM comes");
         int bcRequestsAtSigterm = simulator.stats().getInteger("bcRequests", -1);
 
-        gateway.destroy(); // SIGTERM
+        // SIGTERM. Through the ProcessHandle: Process.destroy() also closes our end of the process's output pipe,
+        // and the gateway's log lines during the drain would be lost.
+        assertTrue(gateway.toHandle().destroy(), "SIGTERM sent");
 
         // Once the gateway has seen the signal (its log says so), every new request, each on a new connection, is
         // refused at once, and BC never sees it.
@@ -125,7 +129,8 @@ class ShutdownIT {
     }
 
     /** quarkus.log.console.json.enabled=true: one JSON object per line, access lines included, no secret. */
-    private void assertJsonLogsWithAccessLines() {
+    private void assertJsonLogsWithAccessLines() throws InterruptedException {
+        gatewayPump.join(10_000); // the process has exited: read its output to the end
         List<JsonObject> lines = new ArrayList<>();
         for (String line : gatewayOutput) {
             lines.add(new JsonObject(line)); // fails on any line that is not JSON
@@ -166,6 +171,7 @@ class ShutdownIT {
         }, "gateway-output");
         pump.setDaemon(true);
         pump.start();
+        gatewayPump = pump;
         return p;
     }
 
