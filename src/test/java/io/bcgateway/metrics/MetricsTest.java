@@ -142,6 +142,26 @@ class MetricsTest {
         assertEquals(1, delta(before, after, "bc_gateway_throttled_total", "connection", C, "source", "gateway"));
         assertEquals(0, delta(before, after, "bc_gateway_retries_total", "connection", C));
         assertEquals(1, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C));
+
+        // 5. Two fan-outs over the connection's 3 companies, one target at a time: the first reads all three, in the
+        // second BC refuses the first company with a 400, so it ends partial.
+        String fanout = "/fanout/metrics/companies/customers";
+        given().header("X-Gateway-Concurrency", "1").get(fanout).then().statusCode(200); // lists (and caches) companies
+        before = PrometheusText.scrape();
+        given().header("X-Gateway-Concurrency", "1").get(fanout).then().statusCode(200);
+        simulator.forceFaults(400, 1);
+        given().header("X-Gateway-Concurrency", "1").get(fanout).then().statusCode(200);
+        after = PrometheusText.scrape();
+        assertEquals(1, delta(before, after, "bc_gateway_fanouts_total", "result", "complete"));
+        assertEquals(1, delta(before, after, "bc_gateway_fanouts_total", "result", "partial"));
+        assertEquals(0, delta(before, after, "bc_gateway_fanouts_total", "result", "failed"));
+        assertEquals(2, delta(before, after, "bc_gateway_fanout_targets_count"));
+        assertEquals(6, delta(before, after, "bc_gateway_fanout_targets_sum"), "3 targets each");
+        assertEquals(1, delta(before, after, "bc_gateway_fanout_target_failures_total", "connection", C));
+        assertEquals(6, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C),
+                "one page per company per fan-out, nothing retried");
+        assertEquals(1, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C,
+                "status_class", "4xx"));
     }
 
     @Test
