@@ -128,11 +128,10 @@ public class GatewayMetrics {
                     .description("Circuit breaker state changes, by the state entered")
                     .tags("connection", connection, "to", stateName(state)).register(registry);
         }
-        try {
+        if (breaker.enabled()) {
+            // SmallRye calls back on every state change of the breaker named bc-<connection>.
             CircuitBreakerMaintenance.get().onStateChange("bc-" + connection,
                     state -> m.transitions[state.ordinal()].increment());
-        } catch (RuntimeException disabledBreaker) {
-            // gateway.throttle.circuit-breaker.enabled=false: no breaker of that name, nothing ever changes state
         }
         return m;
     }
