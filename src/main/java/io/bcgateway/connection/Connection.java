@@ -2,16 +2,17 @@ package io.bcgateway.connection;
 
 import java.util.List;
 
+import io.bcgateway.metrics.ConnectionMetrics;
 import io.bcgateway.resilience.RetryBudget;
 import io.bcgateway.resilience.UpstreamBreaker;
 import io.vertx.core.http.HttpClient;
 
 /**
  * One configured Business Central connection, ready to use: where BC is, the pooled client that reaches it, its
- * principals (one, or a credential pool), its retry budget and its circuit breaker.
+ * principals (one, or a credential pool), its retry budget, its circuit breaker and its meters.
  */
 public record Connection(String name, BcEndpoint endpoint, HttpClient http, List<Principal> principals,
-        RetryBudget retryBudget, UpstreamBreaker breaker) {
+        RetryBudget retryBudget, UpstreamBreaker breaker, ConnectionMetrics metrics) {
 
     public Connection {
         if (principals.isEmpty()) {

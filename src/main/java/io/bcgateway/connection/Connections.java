@@ -23,6 +23,7 @@ import io.bcgateway.config.ConnectionConfig;
 import io.bcgateway.config.GatewayConfig;
 import io.bcgateway.config.LimitsConfig;
 import io.bcgateway.config.ThrottleConfig;
+import io.bcgateway.metrics.GatewayMetrics;
 import io.bcgateway.resilience.RetryBudget;
 import io.bcgateway.resilience.UpstreamBreaker;
 import io.bcgateway.throttle.Admission;
@@ -63,14 +64,14 @@ public class Connections {
 
     @Inject
     public Connections(GatewayConfig config, ThrottleConfig throttle, OidcClients oidcClients, Vertx vertx,
-            Clock clock) {
+            Clock clock, GatewayMetrics metrics) {
         Timers timers = new VertxTimers(vertx);
         config.connections().forEach((name, c) -> {
             try {
                 if (key(name).equals("connections")) {
                     throw new IllegalArgumentException("the name 'connections' is reserved for /fanout/connections/");
                 }
-                Connection built = build(name, c, config, throttle, oidcClients, vertx, clock, timers);
+                Connection built = build(name, c, config, throttle, oidcClients, vertx, clock, timers, metrics);
                 if (byName.putIfAbsent(key(name), built) != null) {
                     throw new IllegalArgumentException("another connection has the same name apart from case or '_'/'-'");
                 }
@@ -104,30 +105,36 @@ public class Connections {
     }
 
     private static Connection build(String name, ConnectionConfig c, GatewayConfig config, ThrottleConfig throttle,
-            OidcClients oidcClients, Vertx vertx, Clock clock, Timers timers) {
+            OidcClients oidcClients, Vertx vertx, Clock clock, Timers timers, GatewayMetrics metrics) {
         BcEndpoint endpoint = BcEndpoint.of(c.baseUrl(), c.environment());
         Credential credential = Credential.of(c, System::getenv);
         String tokenUrl = c.tokenUrl().orElse(DEFAULT_TOKEN_URL.formatted(c.tenantId()));
         List<Principal> principals = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        labels.add(name);
         principals.add(principal(name, name, c, c.clientId(), credential, tokenUrl, config, throttle, oidcClients,
-                clock, timers));
-        c.pool().forEach((id, member) -> principals.add(principal(name, name + "/" + id, c, member.clientId(),
-                new Credential.Secret(member.clientSecret()), tokenUrl, config, throttle, oidcClients, clock,
-                timers)));
+                clock, timers, metrics));
+        c.pool().forEach((id, member) -> {
+            labels.add(name + "/" + id);
+            principals.add(principal(name, name + "/" + id, c, member.clientId(),
+                    new Credential.Secret(member.clientSecret()), tokenUrl, config, throttle, oidcClients, clock,
+                    timers, metrics));
+        });
         ThrottleConfig.Retry retry = throttle.retry();
         RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
                 clock);
+        UpstreamBreaker breaker = new UpstreamBreaker(name, throttle.circuitBreaker());
         return new Connection(name, endpoint, httpClient(vertx, endpoint, c, config.upstream()), principals, budget,
-                new UpstreamBreaker(name, throttle.circuitBreaker()));
+                breaker, metrics.forConnection(name, principals, labels, budget, breaker));
     }
 
     /** One app registration: its OIDC client and token cache, and its admission under BC's per-principal limits. */
     private static Principal principal(String connection, String label, ConnectionConfig c, String clientId,
             Credential credential, String tokenUrl, GatewayConfig config, ThrottleConfig throttle,
-            OidcClients oidcClients, Clock clock, Timers timers) {
+            OidcClients oidcClients, Clock clock, Timers timers, GatewayMetrics metrics) {
         GatewayConfig.Token t = config.token();
-        TokenSource tokens = new TokenSource(label, fetcher(label, c, clientId, credential, tokenUrl, config,
-                oidcClients, clock), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
+        TokenSource tokens = new TokenSource(label, metrics.timed(connection, label, fetcher(label, c, clientId,
+                credential, tokenUrl, config, oidcClients, clock)), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
                 t.failureBackoffMax());
         LimitsConfig limits = c.limits();
         Admission admission = new Admission(label, limits.maxRunning().orElse(throttle.maxRunning()),

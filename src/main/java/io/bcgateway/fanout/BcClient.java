@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionStage;
 
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
+import io.bcgateway.metrics.ConnectionMetrics;
+import io.bcgateway.metrics.Spans;
 import io.bcgateway.proxy.ContextHop;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
@@ -18,6 +20,7 @@ import io.bcgateway.resilience.RetryGate;
 import io.bcgateway.resilience.RetryPolicy;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.token.AccessToken;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -113,8 +116,11 @@ public final class BcClient {
 
         void admit() {
             Principal principal = connection.pick();
+            long waitStart = System.nanoTime();
             ContextHop.onContext(context, principal.admission().acquire(deadline), admitted -> {
+                connection.metrics().admissionWaited(principal, waitStart);
                 if (admitted.failed()) {
+                    connection.metrics().gatewayThrottled(principal);
                     promise.fail(admitted.cause());
                     return;
                 }
@@ -132,13 +138,21 @@ public final class BcClient {
 
         private void attempt(Principal principal, Admission.Permit permit, AccessToken token) {
             attempts++;
-            CompletionStage<Answer> sent = connection.breaker().call(() -> send(token));
+            long sentAt = System.nanoTime();
+            Span span = connection.metrics().spans().startAttempt(connection.name(), attempts);
+            CompletionStage<Answer> sent = connection.breaker().call(() -> send(token, span));
             Promise<Answer> outcome = Promise.promise();
             sent.whenComplete((a, e) -> {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                int status = a != null ? a.status()
+                        : cause instanceof BcFailureException f ? (f.result() instanceof Answer fa ? fa.status() : 0)
+                        : -1;
+                connection.metrics().upstreamAttempt(sentAt, status);
+                Spans.end(span, status);
                 if (e == null) {
                     outcome.complete(a);
                 } else {
-                    outcome.fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                    outcome.fail(cause);
                 }
             });
             ContextHop.onContext(context, outcome.future(), ar -> {
@@ -163,7 +177,7 @@ public final class BcClient {
             });
         }
 
-        private CompletionStage<Answer> send(AccessToken token) {
+        private CompletionStage<Answer> send(AccessToken token, Span span) {
             CompletableFuture<Answer> result = new CompletableFuture<>();
             RequestOptions options = new RequestOptions().setMethod(method).setURI(uri)
                     .setIdleTimeout(readTimeout.toMillis());
@@ -176,6 +190,7 @@ public final class BcClient {
                 }
                 var up = ar.result();
                 up.headers().addAll(headers);
+                connection.metrics().spans().inject(span, up.headers());
                 up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
                 Future<HttpClientResponse> response = body == null ? up.send() : up.send(body);
                 response.compose(r -> r.body().map(b -> new Answer(r.statusCode(), r.headers(), b)))
@@ -199,8 +214,12 @@ public final class BcClient {
         }
 
         private void onAnswer(Principal principal, AccessToken token, Answer answer) {
+            if (answer.status() >= 400) {
+                connection.metrics().bcError(answer.status(), answer.bcErrorCode(), answer.headers().get("request-id"));
+            }
             if (answer.status() == 401 && !tokenReplayed) {
                 tokenReplayed = true;
+                connection.metrics().retried(ConnectionMetrics.RetryReason.TOKEN_REJECTED);
                 ContextHop.onContext(context, principal.tokens().tokenAfterRejection(token), t -> {
                     if (t.failed()) {
                         promise.fail(t.cause());
@@ -212,6 +231,7 @@ public final class BcClient {
             }
             RetryPolicy.Outcome outcome = RetryPolicy.ofStatus(answer.status(), answer.bcErrorCode());
             if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
+                connection.metrics().bcThrottled(principal);
                 Duration pause = RetryAfter.parse(answer.headers().get(HttpHeaders.RETRY_AFTER), clock)
                         .orElseGet(() -> backoff.delay(retries + 1));
                 if (retryGate.honours(pause)) {
@@ -231,6 +251,7 @@ public final class BcClient {
                 return;
             }
             retries++;
+            connection.metrics().retried(ConnectionMetrics.RetryReason.of(outcome));
             if (outcome == RetryPolicy.Outcome.NOT_EXECUTED || wait.isZero()) {
                 admit();
             } else {

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.bcgateway.metrics.GatewayMetrics;
+import io.bcgateway.metrics.Spans;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.proxy.ContextHop;
 import io.bcgateway.proxy.UpstreamFailures;
@@ -35,12 +37,14 @@ final class FanoutRun {
     private final Clock clock;
     private final Duration callDeadline;
     private final Instant runDeadline;
+    private final GatewayMetrics metrics;
     private int started;
     private int finished;
     private int succeeded;
 
     FanoutRun(Context context, BcClient client, FanoutWriter writer, List<Target> targets, int concurrency,
-            boolean allPages, MultiMap headers, Clock clock, Duration callDeadline, Duration maxDuration) {
+            boolean allPages, MultiMap headers, Clock clock, Duration callDeadline, Duration maxDuration,
+            GatewayMetrics metrics) {
         this.context = context;
         this.client = client;
         this.writer = writer;
@@ -51,10 +55,12 @@ final class FanoutRun {
         this.clock = clock;
         this.callDeadline = callDeadline;
         this.runDeadline = clock.instant().plus(maxDuration);
+        this.metrics = metrics;
     }
 
     void start() {
         if (targets.isEmpty()) {
+            metrics.fanoutEnded(0, 0);
             writer.finish(0, 0);
             return;
         }
@@ -76,8 +82,14 @@ final class FanoutRun {
         }
         Instant deadline = now.plus(callDeadline);
         String pageUri = uri == null ? target.firstUri() : uri;
+        io.opentelemetry.api.trace.Span span = metrics.spans().start("bc.fanout.page", target.connection().name());
+        if (span != null) {
+            span.setAttribute("bc.fanout.page", pagesRead + 1);
+            span.setAttribute("bc.company", target.companyName() == null ? "" : target.companyName());
+        }
         ContextHop.onContext(context, client.call(context, target.connection(), HttpMethod.GET, pageUri, headers, null,
                 deadline.isAfter(runDeadline) ? runDeadline : deadline), ar -> {
+                    Spans.end(span, ar.cause());
                     if (ar.failed()) {
                         Problem p = UpstreamFailures.toProblem(target.connection(), ar.cause());
                         fail(target, pagesRead, new JsonObject().put("status", p.status()).put("error", p.toJson()));
@@ -127,6 +139,7 @@ final class FanoutRun {
     }
 
     private void fail(Target target, int pagesRead, JsonObject outcome) {
+        target.connection().metrics().fanoutTargetFailed();
         writer.failure(target.describe().mergeIn(outcome).put("pagesRead", pagesRead));
         done(false);
     }
@@ -137,6 +150,7 @@ final class FanoutRun {
             succeeded++;
         }
         if (finished == targets.size()) {
+            metrics.fanoutEnded(targets.size(), succeeded);
             writer.finish(targets.size(), succeeded);
         } else if (started < targets.size()) {
             read(targets.get(started++), null, 0);

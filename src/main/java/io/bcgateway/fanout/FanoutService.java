@@ -18,6 +18,7 @@ import io.bcgateway.config.GatewayConfig;
 import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Connections;
+import io.bcgateway.metrics.GatewayMetrics;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.Problems;
 import io.bcgateway.proxy.ContextHop;
@@ -79,10 +80,11 @@ public class FanoutService {
     private final BcClient client;
     private final CompanyDirectory directory;
     private final BatchSplitter batches;
+    private final GatewayMetrics metrics;
 
     @Inject
     public FanoutService(Connections connections, FanoutConfig config, ThrottleConfig throttle, GatewayConfig gateway,
-            Clock clock, Backoff backoff, RetryGate retryGate) {
+            Clock clock, Backoff backoff, RetryGate retryGate, GatewayMetrics metrics) {
         this.connections = connections;
         this.config = config;
         this.throttle = throttle;
@@ -90,6 +92,7 @@ public class FanoutService {
         this.client = new BcClient(retryGate, backoff, clock, gateway.upstream().readTimeout());
         this.directory = new CompanyDirectory(client, clock, config.companyCacheTtl(), throttle.defaultDeadline());
         this.batches = new BatchSplitter(client, clock, throttle.defaultDeadline());
+        this.metrics = metrics;
     }
 
     /** Whether a {@code /bc/} request is a {@code $batch} the gateway should read to count its operations. */
@@ -330,7 +333,7 @@ public class FanoutService {
             int concurrency) {
         FanoutWriter writer = new FanoutWriter(request.response(), context);
         new FanoutRun(Vertx.currentContext(), client, writer, targets, concurrency, allPages, pageHeaders(request),
-                clock, throttle.defaultDeadline(), config.maxDuration()).start();
+                clock, throttle.defaultDeadline(), config.maxDuration(), metrics).start();
     }
 
     /**

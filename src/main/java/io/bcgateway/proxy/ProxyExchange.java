@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionStage;
 
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Principal;
+import io.bcgateway.metrics.ConnectionMetrics;
+import io.bcgateway.metrics.Spans;
 import io.bcgateway.resilience.Backoff;
 import io.bcgateway.resilience.BcFailureException;
 import io.bcgateway.resilience.RetryAfter;
@@ -18,6 +20,7 @@ import io.bcgateway.resilience.RetryGate;
 import io.bcgateway.resilience.RetryPolicy;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.token.AccessToken;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -73,6 +76,10 @@ final class ProxyExchange {
     private boolean callerGone;
     /** BC's correlation id for the answer relayed, for the access log. */
     private String bcRequestId;
+    /** Why the gateway answered instead of BC (null: BC's answer was relayed), for the request metrics. */
+    private Throwable failedWith;
+    /** The current upstream attempt's span (null while tracing is off), whose context goes to BC. */
+    private Span attemptSpan;
 
     ProxyExchange(HttpServerRequest request, Connection connection, String upstreamUri, RequestBody body,
             long readTimeoutMillis, RetryGate retryGate, Backoff backoff, Clock clock, Duration budget) {
@@ -92,17 +99,25 @@ final class ProxyExchange {
     void start() {
         long started = System.nanoTime();
         boolean accessLog = AccessLog.enabled();
-        if (accessLog) {
-            response.endHandler(v -> AccessLog.log(request.method().name(), connection.name(), request.path(),
-                    response.getStatusCode(), started, attempts, bcRequestId));
-        }
+        response.endHandler(v -> {
+            connection.metrics().requestEnded(request.method(), response.getStatusCode(), failedWith, started,
+                    request.bytesRead(), response.bytesWritten());
+            if (accessLog) {
+                AccessLog.log(request.method().name(), connection.name(), request.path(), response.getStatusCode(),
+                        started, attempts, bcRequestId);
+            }
+        });
         response.closeHandler(v -> {
             callerGone = true;
             abortUpstream();
-            if (accessLog && !response.ended()) {
+            if (!response.ended()) {
                 // status 0: the answer never completed (the caller hung up or the stream broke off)
-                AccessLog.log(request.method().name(), connection.name(), request.path(), 0, started, attempts,
-                        bcRequestId);
+                connection.metrics().requestEnded(request.method(), 0, failedWith, started, request.bytesRead(),
+                        response.bytesWritten());
+                if (accessLog) {
+                    AccessLog.log(request.method().name(), connection.name(), request.path(), 0, started, attempts,
+                            bcRequestId);
+                }
             }
         });
         connection.retryBudget().recordRequest();
@@ -122,8 +137,13 @@ final class ProxyExchange {
     /** Waits for a running slot of the least loaded principal, then for its token. */
     private void admit() {
         Principal principal = connection.pick();
+        long waitStart = System.nanoTime();
+        Span waitSpan = connection.metrics().spans().start("bc.admission", connection.name());
         onContext(principal.admission().acquire(deadline), admitted -> {
+            connection.metrics().admissionWaited(principal, waitStart);
+            Spans.end(waitSpan, admitted.cause());
             if (admitted.failed()) {
+                connection.metrics().gatewayThrottled(principal);
                 fail(admitted.cause());
                 return;
             }
@@ -132,7 +152,9 @@ final class ProxyExchange {
                 releasePermit();
                 return;
             }
+            Span tokenSpan = connection.metrics().spans().start("bc.token", connection.name());
             onContext(principal.tokens().token(), token -> {
+                Spans.end(tokenSpan, token.cause());
                 if (token.failed()) {
                     fail(token.cause());
                 } else {
@@ -144,9 +166,13 @@ final class ProxyExchange {
 
     private void attempt(Principal principal, AccessToken token) {
         attempts++;
+        long sentAt = System.nanoTime();
+        Span span = attemptSpan = connection.metrics().spans().startAttempt(connection.name(), attempts);
         connection.breaker().call(() -> send(token)).whenComplete((answer, error) -> onContext(
                 error == null ? Future.succeededFuture(answer) : Future.failedFuture(unwrap(error)),
                 ar -> {
+                    connection.metrics().upstreamAttempt(sentAt, statusOf(ar));
+                    Spans.end(span, statusOf(ar));
                     if (ar.succeeded()) {
                         onAnswer(principal, token, ar.result());
                     } else {
@@ -175,6 +201,7 @@ final class ProxyExchange {
             upstreamRequest = up;
             upstreamFinished = false;
             HeaderFilter.copyRequestHeaders(request.headers(), up.headers());
+            connection.metrics().spans().inject(attemptSpan, up.headers());
             up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
             up.response().onComplete(res -> {
                 if (res.failed()) {
@@ -242,6 +269,7 @@ final class ProxyExchange {
             // A second 401 is the caller's to see.
             tokenReplayed = true;
             upstreamRequest = null;
+            connection.metrics().retried(ConnectionMetrics.RetryReason.TOKEN_REJECTED);
             Future<Buffer> drained = answer.response().body();
             answer.response().resume();
             drained.onComplete(ignored -> onContext(principal.tokens().tokenAfterRejection(token),
@@ -258,6 +286,7 @@ final class ProxyExchange {
                 : RetryPolicy.ofStatus(status, bcErrorCode(answer.body()));
         if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
             // BC is throttling this principal: everyone queued for it waits, not only this request.
+            connection.metrics().bcThrottled(principal);
             Optional<Duration> told = RetryAfter.parse(answer.response().getHeader(HttpHeaders.RETRY_AFTER), clock);
             Duration pause = told.orElseGet(() -> backoff.delay(retries + 1));
             if (retryGate.honours(pause)) {
@@ -301,6 +330,7 @@ final class ProxyExchange {
             return;
         }
         retries++;
+        connection.metrics().retried(ConnectionMetrics.RetryReason.of(outcome));
         releasePermit();
         upstreamRequest = null;
         if (paused || wait.isZero()) {
@@ -319,6 +349,9 @@ final class ProxyExchange {
             return;
         }
         int status = upstream.statusCode();
+        if (status >= 400) {
+            connection.metrics().bcError(status, answer.body() == null ? null : bcErrorCode(answer.body()), bcRequestId);
+        }
         response.setStatusCode(status);
         if (upstream.statusMessage() != null) {
             response.setStatusMessage(upstream.statusMessage());
@@ -368,6 +401,7 @@ final class ProxyExchange {
     }
 
     private void fail(Throwable failure) {
+        failedWith = failure;
         releasePermit();
         abortUpstream();
         if (response.headWritten()) {
@@ -413,6 +447,17 @@ final class ProxyExchange {
         } catch (RuntimeException notJson) {
             return null;
         }
+    }
+
+    /** BC's status for an attempt; 0 when BC never answered, -1 when nothing was sent (open circuit). */
+    private static int statusOf(AsyncResult<Answer> ar) {
+        if (ar.succeeded()) {
+            return ar.result().response().statusCode();
+        }
+        if (ar.cause() instanceof BcFailureException f) {
+            return f.result() instanceof Answer a ? a.response().statusCode() : 0;
+        }
+        return -1;
     }
 
     private static Throwable unwrap(Throwable t) {

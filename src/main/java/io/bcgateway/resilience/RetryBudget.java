@@ -19,6 +19,8 @@ public final class RetryBudget {
     private final Clock clock;
     private final Deque<Instant> requests = new ArrayDeque<>();
     private final Deque<Instant> retries = new ArrayDeque<>();
+    /** Retries refused for want of budget, since start (a metric: how often the budget protected BC). */
+    private long denied;
 
     public RetryBudget(double ratio, int minRetries, Duration window, Clock clock) {
         if (ratio < 0 || minRetries < 0 || window.isNegative() || window.isZero()) {
@@ -42,6 +44,7 @@ public final class RetryBudget {
         Instant now = clock.instant();
         prune(now);
         if (retries.size() >= minRetries + (long) Math.floor(ratio * requests.size())) {
+            denied++;
             return false;
         }
         retries.addLast(now);
@@ -51,6 +54,10 @@ public final class RetryBudget {
     public synchronized int retriesInWindow() {
         prune(clock.instant());
         return retries.size();
+    }
+
+    public synchronized long denied() {
+        return denied;
     }
 
     private void prune(Instant now) {

@@ -64,6 +64,11 @@ public final class UpstreamBreaker {
         return delay;
     }
 
+    /** False when {@code gateway.throttle.circuit-breaker.enabled=false}: calls go straight through, never open. */
+    public boolean enabled() {
+        return guard != null;
+    }
+
     public CircuitBreakerState state() {
         return guard == null ? CircuitBreakerState.CLOSED : CircuitBreakerMaintenance.get().currentState(name);
     }

@@ -108,7 +108,8 @@ final class BcApi implements Handler<RoutingContext> {
         ctx.addEndHandler(ar -> {
             stats.bcRequestEnded();
             stats.bcAnswered(ctx.response().getStatusCode());
-            log.add(new RequestLog.Entry("bc", method, relPath, query, ctx.response().getStatusCode(), clock.millis()));
+            log.add(new RequestLog.Entry("bc", method, relPath, query, ctx.response().getStatusCode(), clock.millis(),
+                    ctx.request().getHeader("traceparent")));
         });
         ctx.response().putHeader("request-id", correlationId);
 

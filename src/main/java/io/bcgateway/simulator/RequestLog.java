@@ -11,7 +11,13 @@ final class RequestLog {
 
     static final int CAPACITY = 1000;
 
-    record Entry(String kind, String method, String path, String query, int status, long epochMillis) { }
+    /** One request; {@code traceparent} is the W3C trace context the caller sent, if any. */
+    record Entry(String kind, String method, String path, String query, int status, long epochMillis,
+            String traceparent) {
+        Entry(String kind, String method, String path, String query, int status, long epochMillis) {
+            this(kind, method, path, query, status, epochMillis, null);
+        }
+    }
 
     private final Deque<Entry> entries = new ArrayDeque<>(CAPACITY);
 
@@ -34,6 +40,7 @@ final class RequestLog {
             if (e.query() != null) n.put("query", e.query());
             n.put("status", e.status());
             n.put("epochMillis", e.epochMillis());
+            if (e.traceparent() != null) n.put("traceparent", e.traceparent());
         }
         return arr;
     }

@@ -1,0 +1,184 @@
+package io.bcgateway.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.bcgateway.testing.InjectSimulator;
+import io.bcgateway.testing.PrometheusText;
+import io.bcgateway.testing.ShiftableClock;
+import io.bcgateway.testing.SimulatorClient;
+import io.bcgateway.testing.SimulatorProcess;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A scripted scenario on the {@code metrics} connection (its own app registration, used by no other test), with
+ * {@code /q/metrics} read before and after each step: the counters must move by exactly what happened. Deltas,
+ * not absolute values, because other test classes share this gateway.
+ */
+@QuarkusTest
+@WithTestResource(SimulatorProcess.class)
+class MetricsTest {
+
+    private static final String C = "metrics";
+    private static final String COMPANIES = "/bc/metrics/api/v2.0/companies";
+
+    @InjectSimulator
+    SimulatorClient simulator;
+
+    @Inject
+    Clock clock;
+
+    @AfterEach
+    void restore() {
+        simulator.restoreDefaults();
+        CircuitBreakerMaintenance.get().resetAll();
+    }
+
+    /** Change of one series (or the sum of the matching ones) between two scrapes. */
+    private static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
+        return after.sum(name, labels) - before.sum(name, labels);
+    }
+
+    private static double requests(PrometheusText before, PrometheusText after, String method, String outcome,
+            String statusClass) {
+        return delta(before, after, "bc_gateway_requests_total", "connection", C, "method", method, "outcome",
+                outcome, "status_class", statusClass);
+    }
+
+    @Test
+    void countersMoveByExactlyWhatTheScenarioDid() {
+        // Warm-up: the first call fetches the connection's token.
+        String company = given().get(COMPANIES).then().statusCode(200).extract().path("value[0].id");
+        String customers = COMPANIES + "(" + company + ")/customers";
+
+        // 1. BC answers 429 with Retry-After: 1 once; the gateway pauses the principal and retries, the caller sees 200.
+        PrometheusText before = PrometheusText.scrape();
+        simulator.updateSettings(new JsonObject().put("retryAfterOn429", 1));
+        simulator.forceFaults(429, 1);
+        given().get(customers).then().statusCode(200);
+        PrometheusText after = PrometheusText.scrape();
+        assertEquals(1, requests(before, after, "GET", "bc", "2xx"));
+        assertEquals(1, delta(before, after, "bc_gateway_requests_total", "connection", C), "one caller request");
+        assertEquals(1, delta(before, after, "bc_gateway_throttled_total", "connection", C, "source", "bc"));
+        assertEquals(0, delta(before, after, "bc_gateway_throttled_total", "connection", C, "source", "gateway"));
+        assertEquals(1, delta(before, after, "bc_gateway_retries_total", "connection", C, "reason", "throttled"));
+        assertEquals(1, delta(before, after, "bc_gateway_retries_total", "connection", C), "no other retry");
+        assertEquals(1, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C,
+                "status_class", "4xx"));
+        assertEquals(1, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C,
+                "status_class", "2xx"));
+        assertEquals(1, delta(before, after, "bc_gateway_request_duration_seconds_count", "connection", C,
+                "outcome", "bc"));
+        assertEquals(2, delta(before, after, "bc_gateway_admission_wait_seconds_count", "connection", C),
+                "admitted twice: the first attempt and the retry");
+        assertTrue(delta(before, after, "bc_gateway_response_bytes_total", "connection", C) > 0);
+        assertEquals(1, delta(before, after, "bc_gateway_retry_budget_used", "connection", C),
+                "the retry came out of the budget");
+
+        // 2. The token expires (both clocks move two hours): the next call acquires exactly one new token.
+        int tokensAtEntra = simulator.tokenRequests(SimulatorProcess.clientIdOf(C));
+        before = PrometheusText.scrape();
+        ((ShiftableClock) clock).advance(Duration.ofHours(2));
+        simulator.advanceClock(Duration.ofHours(2));
+        given().get(COMPANIES).then().statusCode(200);
+        after = PrometheusText.scrape();
+        assertEquals(1, simulator.tokenRequests(SimulatorProcess.clientIdOf(C)) - tokensAtEntra);
+        assertEquals(1, delta(before, after, "bc_gateway_token_requests_total", "connection", C, "outcome",
+                "acquired"));
+        assertEquals(0, delta(before, after, "bc_gateway_token_requests_total", "connection", C, "outcome",
+                "rejected") + delta(before, after, "bc_gateway_token_requests_total", "connection", C, "outcome",
+                        "unavailable"));
+        assertEquals(1, delta(before, after, "bc_gateway_token_request_duration_seconds_count", "connection", C));
+        double expiry = after.sum("bc_gateway_token_expiry_seconds", "connection", C, "principal", C);
+        assertTrue(expiry > 3000 && expiry <= 3600, "seconds until the new token expires: " + expiry);
+        assertEquals(1, after.sum("bc_gateway_token_usable", "connection", C));
+
+        // 3. Four 500s to POSTs (never retried) open the circuit (test profile: 4 of 4); the next call is refused.
+        before = PrometheusText.scrape();
+        simulator.forceFaults(500, 4);
+        for (int i = 0; i < 4; i++) {
+            given().contentType("application/json").body("{\"displayName\":\"x\"}").post(customers)
+                    .then().statusCode(500);
+        }
+        given().get(customers).then().statusCode(503);
+        after = PrometheusText.scrape();
+        assertEquals(4, requests(before, after, "POST", "bc", "5xx"));
+        assertEquals(1, requests(before, after, "GET", "circuit_open", "5xx"));
+        assertEquals(4, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C),
+                "nothing was sent while the circuit was open");
+        assertEquals(1, delta(before, after, "bc_gateway_circuit_transitions_total", "connection", C, "to", "open"));
+        assertEquals(1, after.sum("bc_gateway_circuit_state", "connection", C, "state", "open"));
+        assertEquals(0, after.sum("bc_gateway_circuit_state", "connection", C, "state", "closed"));
+        assertEquals(0, delta(before, after, "bc_gateway_retries_total", "connection", C), "POSTs are not retried");
+        CircuitBreakerMaintenance.get().resetAll();
+        assertEquals(1, PrometheusText.scrape().sum("bc_gateway_circuit_state", "connection", C, "state", "closed"));
+
+        // 4. BC's 429 with Retry-After: 3 exceeds a 2 s deadline: BC's 429 goes back to the caller, and the paused
+        // principal makes the gateway refuse the next 1 s request itself, before BC sees it.
+        before = PrometheusText.scrape();
+        simulator.updateSettings(new JsonObject().put("retryAfterOn429", 3));
+        simulator.forceFaults(429, 1);
+        given().header("X-Gateway-Deadline", "2s").get(customers).then().statusCode(429);
+        given().header("X-Gateway-Deadline", "1s").get(customers).then().statusCode(429)
+                .contentType("application/problem+json");
+        after = PrometheusText.scrape();
+        assertEquals(1, requests(before, after, "GET", "bc", "4xx"));
+        assertEquals(1, requests(before, after, "GET", "throttled", "4xx"));
+        assertEquals(1, delta(before, after, "bc_gateway_throttled_total", "connection", C, "source", "bc"));
+        assertEquals(1, delta(before, after, "bc_gateway_throttled_total", "connection", C, "source", "gateway"));
+        assertEquals(0, delta(before, after, "bc_gateway_retries_total", "connection", C));
+        assertEquals(1, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C));
+
+        // 5. Two fan-outs over the connection's 3 companies, one target at a time: the first reads all three, in the
+        // second BC refuses the first company with a 400, so it ends partial.
+        String fanout = "/fanout/metrics/companies/customers";
+        given().header("X-Gateway-Concurrency", "1").get(fanout).then().statusCode(200); // lists (and caches) companies
+        before = PrometheusText.scrape();
+        given().header("X-Gateway-Concurrency", "1").get(fanout).then().statusCode(200);
+        simulator.forceFaults(400, 1);
+        given().header("X-Gateway-Concurrency", "1").get(fanout).then().statusCode(200);
+        after = PrometheusText.scrape();
+        assertEquals(1, delta(before, after, "bc_gateway_fanouts_total", "result", "complete"));
+        assertEquals(1, delta(before, after, "bc_gateway_fanouts_total", "result", "partial"));
+        assertEquals(0, delta(before, after, "bc_gateway_fanouts_total", "result", "failed"));
+        assertEquals(2, delta(before, after, "bc_gateway_fanout_targets_count"));
+        assertEquals(6, delta(before, after, "bc_gateway_fanout_targets_sum"), "3 targets each");
+        assertEquals(1, delta(before, after, "bc_gateway_fanout_target_failures_total", "connection", C));
+        assertEquals(6, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C),
+                "one page per company per fan-out, nothing retried");
+        assertEquals(1, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C,
+                "status_class", "4xx"));
+    }
+
+    @Test
+    void labelsCarryNoIdsPathsOrSecrets() {
+        given().get(COMPANIES).then().statusCode(200);
+        String text = given().get("/q/metrics").asString();
+        Pattern guid = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+        PrometheusText scrape = new PrometheusText(text);
+        for (PrometheusText.Sample s : scrape.samples()) {
+            s.labels().forEach((k, v) -> {
+                assertFalse(guid.matcher(v).find(), s.name() + " has an id in label " + k + "=" + v);
+                assertFalse(v.contains("secret-of-") || v.contains(SimulatorProcess.WRONG_SECRET)
+                        || v.contains(SimulatorClient.DEMO_SECRET) || v.startsWith("eyJ"), s.name() + " " + k + "=" + v);
+            });
+        }
+        assertTrue(scrape.has("http_server_requests_seconds_count", "uri", "/bc/*"),
+                "the HTTP server metrics collapse /bc/ paths");
+        assertTrue(scrape.has("http_server_active_requests"), "the HPA's metric exists");
+    }
+}
