@@ -44,8 +44,12 @@ public interface ClusterConfig {
     @WithDefault("10ms")
     Duration pollInterval();
 
-    /** A Redis call without an answer after this counts as Redis unreachable: the replica degrades to its share. */
-    @WithDefault("500ms")
+    /**
+     * A Redis call without an answer after this counts as Redis unreachable: the replica degrades to its share.
+     * Redis answers in well under a millisecond; the margin is for a replica whose CPU is starved, which should not
+     * flap between shared and degraded (a refused connection degrades at once, whatever this says).
+     */
+    @WithDefault("2s")
     Duration redisTimeout();
 
     /** While degraded, how often Redis is probed (PING) to rejoin shared mode. */

@@ -86,7 +86,7 @@ class ClusterQuotaIT {
                 "-Dquarkus.http.port=0", "-Dgateway.cluster.enabled=true",
                 "-Dquarkus.redis.hosts=" + redisServer.url(), "-Dgateway.cluster.replica-id=gateway-" + replica,
                 "-Dgateway.cluster.expected-replicas=3", "-Dgateway.cluster.lease-ttl=" + LEASE_TTL.toMillis() + "ms",
-                "-Dgateway.cluster.redis-timeout=300ms", "-Dgateway.cluster.probe-interval=300ms"));
+                "-Dgateway.cluster.redis-timeout=2s", "-Dgateway.cluster.probe-interval=300ms"));
         for (String c : CONNECTIONS) {
             String p = "-Dgateway.connections." + c + ".";
             args.addAll(List.of(p + "tenant-id=" + SimulatorClient.TENANT, p + "client-id=" + clientIdOf(c),
