@@ -93,13 +93,18 @@ public final class RedisQuotaStore {
             return {0, -1, running, inWindow}
             """;
 
-    /** ARGV: now, lease. The slot is free; the request counts in the window from now on. Returns 1, or 0 if expired. */
+    /**
+     * ARGV: now, lease. The slot is free; the request counts in the window until a window from now. Returns 1, or 0
+     * if the lease had expired (its holder stalled longer than the lease): it was taken as finished at its expiry,
+     * and BC may have counted it later than that, so its window entry moves to now.
+     */
     static final String RELEASE = PROLOGUE + """
             prune(nil)
             if redis.call('ZREM', KEYS[1], ARGV[2]) == 1 then
               redis.call('ZADD', KEYS[2], now, ARGV[2])
               return 1
             end
+            redis.call('ZADD', KEYS[2], 'XX', 'GT', now, ARGV[2])
             return 0
             """;
 

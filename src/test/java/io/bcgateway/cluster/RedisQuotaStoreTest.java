@@ -105,8 +105,23 @@ class RedisQuotaStoreTest {
         RedisQuotaStore.Answer after = acquire("c", 1300);
         assertTrue(after.granted(), "lease-1 expired at 1300: its holder is gone");
         assertEquals(3, after.inWindow(), "the expired lease counts as finished at its expiry");
-        assertFalse(await(store.release(keys, "lease-1", 1301L)), "a late release of an expired lease is a no-op");
+        assertFalse(await(store.release(keys, "lease-1", 1301L)), "the lease had expired");
         assertEquals(0, (int) await(store.renew(keys, LIMITS.leaseTtl(), List.of("lease-1"), 1302L)));
+    }
+
+    @Test
+    void aLateReleaseOfAnExpiredLeaseKeepsItInTheWindowUntilAWindowAfterItReallyFinished() {
+        RedisQuotaStore.Limits oneAtATime = new RedisQuotaStore.Limits(5, 1, Duration.ofMillis(1000),
+                Duration.ofMillis(300), Duration.ofMillis(200));
+        assertTrue(await(store.acquire(keys, "a", "stalled", oneAtATime, 1000L)).granted());
+        // The holder stalled: the lease expired at 1300 and counts as finished then, until 2300 ...
+        assertFalse(await(store.acquire(keys, "b", "next", oneAtATime, 1400L)).granted());
+        // ... but BC answered it only at 1800, so it may count there until 2800.
+        assertFalse(await(store.release(keys, "stalled", 1800L)));
+        RedisQuotaStore.Answer answer = await(store.acquire(keys, "b", "next", oneAtATime, 2300L));
+        assertFalse(answer.granted());
+        assertEquals(500, answer.waitMillis());
+        assertTrue(await(store.acquire(keys, "b", "next", oneAtATime, 2800L)).granted());
     }
 
     @Test
