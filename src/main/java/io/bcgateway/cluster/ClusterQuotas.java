@@ -62,7 +62,10 @@ public class ClusterQuotas {
         this.vertx = vertx;
         this.clock = clock;
         this.store = store;
-        this.replicaId = config.replicaId().orElseGet(ClusterQuotas::defaultReplicaId);
+        // A random part per start: a pod restarted under the same name (and pid 1) must not reuse the lease ids of
+        // its previous life, which may still be held in Redis until they expire.
+        this.replicaId = config.replicaId().orElseGet(ClusterQuotas::defaultReplicaId) + "/"
+                + Long.toHexString(new java.security.SecureRandom().nextLong());
         if (config.enabled()) {
             if (config.expectedReplicas() < 1) {
                 throw new IllegalStateException("gateway.cluster.expected-replicas must be at least 1");
@@ -187,7 +190,7 @@ public class ClusterQuotas {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
