@@ -209,10 +209,20 @@ final class ClusterAdmission implements AdmissionControl {
     }
 
     private void expire(Waiter w) {
+        String abandoned = null;
         synchronized (this) {
             if (!queue.remove(w)) {
                 return;
             }
+            if (queue.isEmpty() && !asking) {
+                // Nobody here waits any more: the ticket must not keep its place ahead of other replicas.
+                cancelPoll();
+                abandoned = ticket;
+                ticket = cluster.newId("t");
+            }
+        }
+        if (abandoned != null) {
+            cluster.timed(cluster.store().cancel(keys, abandoned, null), null);
         }
         w.promise.tryFail(new AdmissionRejectedException(
                 "principal '" + label + "' had no free slot before the request's deadline", retryAfter()));

@@ -87,6 +87,23 @@ class ClusterAdmissionTest {
     }
 
     @Test
+    void aReplicaWhoseLastWaiterGaveUpDoesNotHoldItsPlaceAheadOfOthers() {
+        AdmissionControl a = replica(server.url(), 1, 3);
+        AdmissionControl b = replica(server.url(), 1, 3);
+        AdmissionControl c = replica(server.url(), 1, 3);
+        Admission.Permit held = await(a.acquire(in(Duration.ofSeconds(10))));
+        Future<Admission.Permit> givesUp = b.acquire(in(Duration.ofMillis(300)));
+        assertStaysPending(givesUp, Duration.ofMillis(100));
+        Future<Admission.Permit> waiting = c.acquire(in(Duration.ofSeconds(10)));
+        assertTrue(awaitFailure(givesUp) instanceof io.bcgateway.throttle.AdmissionRejectedException);
+        long released = System.nanoTime();
+        held.release();
+        await(waiting);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released);
+        assertTrue(ms < 1500, "b's ticket (3 s TTL) was withdrawn, not left ahead of c: " + ms + " ms");
+    }
+
+    @Test
     void aPauseOnOneReplicaHoldsTheOther() {
         AdmissionControl a = replica(server.url(), 2, 2);
         AdmissionControl b = replica(server.url(), 2, 2);
@@ -159,6 +176,17 @@ class ClusterAdmissionTest {
     private static <T> T await(Future<T> f) {
         try {
             return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Throwable awaitFailure(Future<?> f) {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            throw new AssertionError("succeeded, but should have failed");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
