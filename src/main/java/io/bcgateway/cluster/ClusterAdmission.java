@@ -164,6 +164,7 @@ final class ClusterAdmission implements AdmissionControl {
         Waiter admitted = null;
         boolean unused = false;
         String abandoned = null;
+        List<Waiter> tooLate = new ArrayList<>();
         synchronized (this) {
             asking = false;
             lastInWindow = answer.inWindow();
@@ -179,6 +180,18 @@ final class ClusterAdmission implements AdmissionControl {
                 }
             } else {
                 lastWaitMillis = answer.waitMillis();
+                if (answer.waitMillis() > 0) {
+                    // The window or a pause holds every replica until then: who cannot wait that long hears it now.
+                    Instant earliest = clock.instant().plusMillis(answer.waitMillis());
+                    queue.removeIf(w -> {
+                        if (w.deadline.isBefore(earliest)) {
+                            timers.cancel(w.deadlineTimer);
+                            tooLate.add(w);
+                            return true;
+                        }
+                        return false;
+                    });
+                }
                 if (queue.isEmpty()) {
                     abandoned = ticket;
                     ticket = cluster.newId("t");
@@ -194,6 +207,10 @@ final class ClusterAdmission implements AdmissionControl {
         }
         if (abandoned != null) {
             cluster.timed(cluster.store().cancel(keys, abandoned, null), null);
+        }
+        for (Waiter w : tooLate) {
+            w.promise.tryFail(new AdmissionRejectedException("principal '" + label
+                    + "' cannot be sent to before the request's deadline", Duration.ofMillis(answer.waitMillis())));
         }
         if (admitted != null) {
             admitted.promise.complete(new Lease(lease));

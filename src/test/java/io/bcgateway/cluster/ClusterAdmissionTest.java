@@ -59,12 +59,16 @@ class ClusterAdmissionTest {
     }
 
     private AdmissionControl replica(String url, int maxRunning, int expectedReplicas) {
+        return replica(url, maxRunning, 1000, expectedReplicas);
+    }
+
+    private AdmissionControl replica(String url, int maxRunning, int rateLimit, int expectedReplicas) {
         Redis redis = Redis.createClient(vertx, url);
         clients.add(redis);
         ClusterQuotas q = new ClusterQuotas(config(expectedReplicas), new RedisQuotaStore(redis), vertx,
                 Clock.systemUTC());
         replicas.add(q);
-        return q.admission("app", principal, maxRunning, 1000, WINDOW, 100, new VertxTimers(vertx));
+        return q.admission("app", principal, maxRunning, rateLimit, WINDOW, 100, new VertxTimers(vertx));
     }
 
     private static Instant in(Duration d) {
@@ -101,6 +105,21 @@ class ClusterAdmissionTest {
         await(waiting);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released);
         assertTrue(ms < 1500, "b's ticket (3 s TTL) was withdrawn, not left ahead of c: " + ms + " ms");
+    }
+
+    @Test
+    void aRequestThatCannotWaitForTheSharedWindowIsRefusedAtOnceWithItsRetryAfter() {
+        AdmissionControl a = replica(server.url(), 5, 2, 2);
+        AdmissionControl b = replica(server.url(), 5, 2, 2);
+        await(a.acquire(in(Duration.ofSeconds(5)))).release();
+        await(a.acquire(in(Duration.ofSeconds(5)))).release();
+        long started = System.nanoTime();
+        Throwable refused = awaitFailure(b.acquire(in(Duration.ofSeconds(20))));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(refused instanceof io.bcgateway.throttle.AdmissionRejectedException, refused.toString());
+        long retryAfter = ((io.bcgateway.throttle.AdmissionRejectedException) refused).retryAfter().toSeconds();
+        assertTrue(ms < 5000, "refused when Redis said the window is full for a minute, not at the deadline: " + ms);
+        assertTrue(retryAfter >= 50 && retryAfter <= 60, "Retry-After from the shared window: " + retryAfter + " s");
     }
 
     @Test
