@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.bcgateway.cluster.ClusterQuotas;
 import io.bcgateway.config.ConnectionConfig;
 import io.bcgateway.config.GatewayConfig;
 import io.bcgateway.config.LimitsConfig;
@@ -27,6 +28,7 @@ import io.bcgateway.metrics.GatewayMetrics;
 import io.bcgateway.resilience.RetryBudget;
 import io.bcgateway.resilience.UpstreamBreaker;
 import io.bcgateway.throttle.Admission;
+import io.bcgateway.throttle.AdmissionControl;
 import io.bcgateway.throttle.Timers;
 import io.bcgateway.throttle.VertxTimers;
 import io.bcgateway.token.CertificateAssertion;
@@ -64,14 +66,14 @@ public class Connections {
 
     @Inject
     public Connections(GatewayConfig config, ThrottleConfig throttle, OidcClients oidcClients, Vertx vertx,
-            Clock clock, GatewayMetrics metrics) {
+            Clock clock, GatewayMetrics metrics, ClusterQuotas cluster) {
         Timers timers = new VertxTimers(vertx);
         config.connections().forEach((name, c) -> {
             try {
                 if (key(name).equals("connections")) {
                     throw new IllegalArgumentException("the name 'connections' is reserved for /fanout/connections/");
                 }
-                Connection built = build(name, c, config, throttle, oidcClients, vertx, clock, timers, metrics);
+                Connection built = build(name, c, config, throttle, oidcClients, vertx, clock, timers, metrics, cluster);
                 if (byName.putIfAbsent(key(name), built) != null) {
                     throw new IllegalArgumentException("another connection has the same name apart from case or '_'/'-'");
                 }
@@ -105,7 +107,7 @@ public class Connections {
     }
 
     private static Connection build(String name, ConnectionConfig c, GatewayConfig config, ThrottleConfig throttle,
-            OidcClients oidcClients, Vertx vertx, Clock clock, Timers timers, GatewayMetrics metrics) {
+            OidcClients oidcClients, Vertx vertx, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster) {
         BcEndpoint endpoint = BcEndpoint.of(c.baseUrl(), c.environment());
         Credential credential = Credential.of(c, System::getenv);
         String tokenUrl = c.tokenUrl().orElse(DEFAULT_TOKEN_URL.formatted(c.tenantId()));
@@ -113,12 +115,12 @@ public class Connections {
         List<String> labels = new ArrayList<>();
         labels.add(name);
         principals.add(principal(name, name, c, c.clientId(), credential, tokenUrl, config, throttle, oidcClients,
-                clock, timers, metrics));
+                clock, timers, metrics, cluster));
         c.pool().forEach((id, member) -> {
             labels.add(name + "/" + id);
             principals.add(principal(name, name + "/" + id, c, member.clientId(),
                     new Credential.Secret(member.clientSecret()), tokenUrl, config, throttle, oidcClients, clock,
-                    timers, metrics));
+                    timers, metrics, cluster));
         });
         ThrottleConfig.Retry retry = throttle.retry();
         RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
@@ -131,15 +133,20 @@ public class Connections {
     /** One app registration: its OIDC client and token cache, and its admission under BC's per-principal limits. */
     private static Principal principal(String connection, String label, ConnectionConfig c, String clientId,
             Credential credential, String tokenUrl, GatewayConfig config, ThrottleConfig throttle,
-            OidcClients oidcClients, Clock clock, Timers timers, GatewayMetrics metrics) {
+            OidcClients oidcClients, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster) {
         GatewayConfig.Token t = config.token();
         TokenSource tokens = new TokenSource(label, metrics.timed(connection, label, fetcher(label, c, clientId,
                 credential, tokenUrl, config, oidcClients, clock)), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
                 t.failureBackoffMax());
         LimitsConfig limits = c.limits();
-        Admission admission = new Admission(label, limits.maxRunning().orElse(throttle.maxRunning()),
-                limits.rateLimit().orElse(throttle.rateLimit()), limits.rateWindow().orElse(throttle.rateWindow()),
-                throttle.maxQueued(), clock, timers);
+        int maxRunning = limits.maxRunning().orElse(throttle.maxRunning());
+        int rateLimit = limits.rateLimit().orElse(throttle.rateLimit());
+        Duration window = limits.rateWindow().orElse(throttle.rateWindow());
+        // Cluster mode: BC counts per principal (tenant + app registration), so replicas share it through Redis.
+        AdmissionControl admission = cluster.enabled()
+                ? cluster.admission(label, c.tenantId() + "/" + clientId, maxRunning, rateLimit, window,
+                        throttle.maxQueued(), timers)
+                : new Admission(label, maxRunning, rateLimit, window, throttle.maxQueued(), clock, timers);
         return new Principal(clientId, tokens, admission);
     }
 

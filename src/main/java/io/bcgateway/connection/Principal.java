@@ -1,6 +1,6 @@
 package io.bcgateway.connection;
 
-import io.bcgateway.throttle.Admission;
+import io.bcgateway.throttle.AdmissionControl;
 import io.bcgateway.token.TokenSource;
 
 /**
@@ -8,7 +8,7 @@ import io.bcgateway.token.TokenSource;
  *
  * @param clientId the app registration's client id (not a secret)
  */
-public record Principal(String clientId, TokenSource tokens, Admission admission) {
+public record Principal(String clientId, TokenSource tokens, AdmissionControl admission) {
 
     /** Requests running or waiting for this principal: the load that routing balances. */
     int load() {

@@ -22,7 +22,7 @@ import io.vertx.core.Promise;
  *
  * <p>Thread-safe: state changes happen under the object's lock; promises complete outside it.
  */
-public final class Admission {
+public final class Admission implements AdmissionControl {
 
     /** A running slot; give it back exactly once when BC has answered (or the attempt failed). */
     public interface Permit {

@@ -63,7 +63,7 @@ class KustomizeManifestsTest {
             .compile("|<[^<>]*>|\\$\\{[A-Za-z0-9_.-]+}|0{8}-0{4}-0{4}-0{4}-0{12}");
 
     static Stream<String> kustomizations() {
-        return Stream.of("base", "overlays/sidecar", "overlays/knative", "overlays/workload-identity");
+        return Stream.of("base", "overlays/sidecar", "overlays/knative", "overlays/workload-identity", "overlays/redis");
     }
 
     @Test
@@ -212,6 +212,45 @@ class KustomizeManifestsTest {
         ServiceAccount sa = only(objects, ServiceAccount.class);
         assertNotNull(sa.getMetadata().getAnnotations().get("azure.workload.identity/client-id"));
         assertFalse(only(objects, ConfigMap.class).getData().containsKey("QUARKUS_CONFIG_LOCATIONS"));
+    }
+
+    @Test
+    void redisOverlaySharesTheQuotaThroughAnExistingRedisReachedOnlyOnItsPort() {
+        List<HasMetadata> objects = render("overlays/redis");
+        Map<String, String> config = only(objects, ConfigMap.class).getData();
+        assertEquals("true", config.get("GATEWAY_CLUSTER_ENABLED"));
+        assertTrue(config.get("QUARKUS_REDIS_HOSTS").matches("rediss?://[a-z0-9.-]+:\\d+"), "an existing Redis Service");
+        assertTrue(Integer.parseInt(config.get("GATEWAY_CLUSTER_EXPECTED_REPLICAS")) >= only(objects,
+                HorizontalPodAutoscaler.class).getSpec().getMinReplicas(), "the local share assumes the replicas");
+        Secret secret = only(objects, Secret.class);
+        assertTrue(secret.getStringData().get("redis.properties").contains("quarkus.redis.password="),
+                "the password comes from the mounted secret");
+        assertTrue(secret.getStringData().containsKey("connections.properties"), "the base secret is kept");
+        assertTrue(objects.stream().noneMatch(o -> o instanceof Deployment d && d.getSpec().getTemplate().getSpec()
+                .getContainers().stream().anyMatch(c -> c.getEnv().stream().anyMatch(e -> e.getName().contains("REDIS")))),
+                "no Redis setting in the pod's environment besides the ConfigMap");
+        assertTrue(objects.stream().noneMatch(o -> o instanceof Deployment d && !name(d).equals("bc-gateway")),
+                "no home-made Redis deployment");
+
+        Deployment deployment = only(objects, Deployment.class);
+        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        List<NetworkPolicy> policies = objects.stream().filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast).toList();
+        NetworkPolicy redis = policies.stream().filter(np -> name(np).equals("bc-gateway-redis")).findFirst()
+                .orElseThrow(() -> new AssertionError("no egress policy for Redis"));
+        assertTrue(podLabels.entrySet().containsAll(redis.getSpec().getPodSelector().getMatchLabels().entrySet()),
+                "the Redis egress policy selects the gateway's pods");
+        assertEquals(List.of("Egress"), redis.getSpec().getPolicyTypes());
+        redis.getSpec().getEgress().forEach(rule -> {
+            assertEquals(List.of(6379), rule.getPorts().stream().map(pt -> pt.getPort().getIntVal()).toList(),
+                    "only Redis's port");
+            rule.getTo().forEach(peer -> {
+                assertEquals(null, peer.getIpBlock(), "Redis is reached by pod selector, not by address range");
+                assertNotNull(peer.getPodSelector(), "only the Redis pods");
+            });
+        });
+        assertEgressOnlyDnsAndHttps("overlays/redis", policies.stream().filter(np -> np != redis)
+                .map(HasMetadata.class::cast).toList(), podLabels);
     }
 
     // ---------------------------------------------------------------------------------------------------------

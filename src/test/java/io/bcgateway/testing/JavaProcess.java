@@ -1,0 +1,104 @@
+package io.bcgateway.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A JVM started as a separate process (the simulator, or the packaged gateway), its output echoed with a prefix.
+ * {@link #start} waits until a line matches {@code ready} and returns the line's first group.
+ */
+public final class JavaProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final CompletableFuture<String> ready = new CompletableFuture<>();
+
+    private JavaProcess(String name, Process process, Pattern readyLine) {
+        this.name = name;
+        this.process = process;
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Thread pump = new Thread(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = readyLine.matcher(line);
+                    if (!ready.isDone() && m.find()) {
+                        ready.complete(m.groupCount() > 0 ? m.group(1) : line);
+                    }
+                    System.out.println("[" + name + "] " + line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException(name + " exited before it was ready"));
+        }, name + "-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** Starts {@code java <jvmArgs...>} and waits up to 60 s for the ready line; returns the process. */
+    public static JavaProcess start(String name, Pattern readyLine, List<String> jvmArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        try {
+            return new JavaProcess(name, new ProcessBuilder(cmd).redirectErrorStream(true).start(), readyLine);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+    }
+
+    /** The ready line's first group, once the process printed it (up to 60 s). */
+    public String awaitReady() {
+        try {
+            return ready.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(name + " did not start", e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the process gets no chance to clean up, as a crashed pod. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
