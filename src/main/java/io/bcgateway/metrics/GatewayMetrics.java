@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.bcgateway.cluster.ClusterQuotas;
 import io.bcgateway.connection.Principal;
 import io.bcgateway.resilience.RetryBudget;
 import io.bcgateway.resilience.UpstreamBreaker;
@@ -53,7 +54,18 @@ public class GatewayMetrics {
 
     @Inject
     public GatewayMetrics(MeterRegistry registry, Clock clock, Tracer tracer, OpenTelemetry otel,
-            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff) {
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff,
+            ClusterQuotas cluster) {
+        this(registry, clock, tracer, otel, tracingOff);
+        if (cluster.enabled()) {
+            Gauge.builder("bc.gateway.cluster.degraded", cluster, c -> c.degraded() ? 1 : 0)
+                    .description("1 while Redis is unreachable and each principal runs on its local share of BC's "
+                            + "quota (cluster mode only)")
+                    .register(registry);
+        }
+    }
+
+    GatewayMetrics(MeterRegistry registry, Clock clock, Tracer tracer, OpenTelemetry otel, boolean tracingOff) {
         this.registry = registry;
         this.clock = clock;
         this.spans = tracingOff ? Spans.off() : new Spans(tracer, otel);

@@ -181,6 +181,7 @@ class ClusterQuotaIT {
         redisServer.kill();
         for (String g : gatewayUrls) {
             awaitCondition(g + " reports degraded", Duration.ofSeconds(10), () -> "degraded".equals(mode(g)));
+            assertTrue(metrics(g).contains("bc_gateway_cluster_degraded 1.0"), g + " shows it in /q/metrics");
         }
         List<CompletableFuture<HttpResponse<String>>> during = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -266,6 +267,15 @@ class ClusterQuotaIT {
             byStatus.merge(c.get().statusCode(), 1, Integer::sum);
         }
         return byStatus;
+    }
+
+    private static String metrics(String gateway) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(gateway + "/q/metrics")).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String mode(String gateway) {
