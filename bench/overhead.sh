@@ -26,10 +26,11 @@ LOAD_CPUS=${LOAD_CPUS:-0}
 HEAP=${HEAP:--Xmx256m}
 GATEWAY_OPTS=${GATEWAY_OPTS:-}
 LABEL=${LABEL:-overhead}
-# BASELINE_APP=<a quarkus-app directory>: also measure that build as target "baseline", side by side in the same
-# run (how the before/after figures of each optimisation were taken).
-BASELINE_APP=${BASELINE_APP:-}
-TARGETS="direct nginx gateway${BASELINE_APP:+ baseline}"
+# VARIANTS="label=<quarkus-app directory> ...": also measure those builds of the gateway, side by side in the same
+# run and on the same core (how the before/after figures of each optimisation were taken).
+VARIANTS=${VARIANTS:-}
+TARGETS="direct nginx gateway"
+for v in $VARIANTS; do TARGETS="$TARGETS ${v%%=*}"; done
 
 need wrk wrk
 need nginx nginx-light
@@ -122,10 +123,11 @@ start_gw() { # start_gw <port> <quarkus-app dir> <log name>: prints nothing, set
 }
 GW=$(free_port)
 start_gw "$GW" "$ROOT/target/quarkus-app" "gateway-$LABEL"; GW_PID=$GW_STARTED_PID
-if [ -n "$BASELINE_APP" ]; then
-  BP=$(free_port)
-  start_gw "$BP" "$BASELINE_APP" "baseline-$LABEL"; BASE_PID=$GW_STARTED_PID
-fi
+declare -A VPORT VPID
+for v in $VARIANTS; do
+  VPORT[${v%%=*}]=$(free_port)
+  start_gw "${VPORT[${v%%=*}]}" "${v#*=}" "${v%%=*}-$LABEL"; VPID[${v%%=*}]=$GW_STARTED_PID
+done
 wait_http "http://127.0.0.1:$UP/BC/"
 wait_http "http://127.0.0.1:$NP/bc/bench/"
 
@@ -134,7 +136,7 @@ declare -A URL=(
   [nginx]="http://127.0.0.1:$NP/bc/bench/$RESOURCE"
   [gateway]="http://127.0.0.1:$GW/bc/bench/$RESOURCE"
 )
-[ -n "$BASELINE_APP" ] && URL[baseline]="http://127.0.0.1:$BP/bc/bench/$RESOURCE"
+for v in $VARIANTS; do URL[${v%%=*}]="http://127.0.0.1:${VPORT[${v%%=*}]}/bc/bench/$RESOURCE"; done
 # Sanity: the same page three ways; the gateway rewrites the nextLink of the paged variant to itself.
 for t in $TARGETS; do
   code=$(curl -s -o "$WORK/check-$t.json" -w '%{http_code}' "${URL[$t]}")
@@ -166,10 +168,10 @@ load() { taskset -c "$LOAD_CPUS" wrk -t1 -c "$1" -d "$2" --timeout 10s -s "$HERE
 echo "warming up: gateway ${WARMUP}s, nginx 3s" >&2
 load 16 "${WARMUP}s" "${URL[gateway]}" >/dev/null
 load 16 5s -H 'Prefer: odata.maxpagesize=20' "${URL[gateway]}" >/dev/null
-if [ -n "$BASELINE_APP" ]; then
-  load 16 "${WARMUP}s" "${URL[baseline]}" >/dev/null
-  load 16 5s -H 'Prefer: odata.maxpagesize=20' "${URL[baseline]}" >/dev/null
-fi
+for v in $VARIANTS; do
+  load 16 "${WARMUP}s" "${URL[${v%%=*}]}" >/dev/null
+  load 16 5s -H 'Prefer: odata.maxpagesize=20' "${URL[${v%%=*}]}" >/dev/null
+done
 load 16 3s "${URL[nginx]}" >/dev/null
 load 16 3s "${URL[direct]}" >/dev/null
 
@@ -178,7 +180,7 @@ printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terror
 measure() { # measure <target> <page> <connections> [wrk args...]
   local t=$1 page=$2 c=$3; shift 3
   local pid="" before=0 after line cpu="-" per="-" rss="-" load1
-  case $t in nginx) pid=$NGINX_PID ;; gateway) pid=$GW_PID ;; baseline) pid=$BASE_PID ;; esac
+  case $t in direct) ;; nginx) pid=$NGINX_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
   [ -n "$pid" ] && before=$(ticks "$pid")
   line=$(load "$c" "${DURATION}s" "$@" "${URL[$t]}" | grep '^WRK')
   load1=$(awk '{print $1}' /proc/loadavg)
@@ -213,12 +215,10 @@ UPTIME_AFTER=$(uptime)
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   awk -F'\t' 'NR>1{cpu=($10=="-")?"-":$10"%"; printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$9,cpu,$11,$12}' "$TSV"
   echo
-  echo "| page | conns | gateway/nginx req/s | gateway/nginx p99 | gateway/nginx CPU µs/req | nginx/direct req/s | gateway/baseline req/s | gateway/baseline CPU µs/req |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| page | conns | gateway/nginx req/s | gateway/nginx p99 | gateway/nginx CPU µs/req | nginx/direct req/s |"
+  echo "|---|---|---|---|---|---|"
   awk -F'\t' 'NR>1{k=$2" "$3; rps[$1,k]=$4; p99[$1,k]=$6; per[$1,k]=$11; if(!(k in seen)){seen[k]=1; order[++n]=k}}
     END{for(i=1;i<=n;i++){k=order[i]; split(k,a," ");
-      b1 = (("baseline",k) in rps) ? sprintf("%.2f", rps["gateway",k]/rps["baseline",k]) : "-";
-      b2 = (("baseline",k) in rps) ? sprintf("%.2f", per["gateway",k]/per["baseline",k]) : "-";
-      printf "| %s | %s | %.2f | %.2f | %.2f | %.2f | %s | %s |\n", a[1], a[2], rps["gateway",k]/rps["nginx",k],
-        p99["gateway",k]/p99["nginx",k], per["gateway",k]/per["nginx",k], rps["nginx",k]/rps["direct",k], b1, b2}}' "$TSV"
+      printf "| %s | %s | %.2f | %.2f | %.2f | %.2f |\n", a[1], a[2], rps["gateway",k]/rps["nginx",k],
+        p99["gateway",k]/p99["nginx",k], per["gateway",k]/per["nginx",k], rps["nginx",k]/rps["direct",k]}}' "$TSV"
 } | tee "$RESULTS/$LABEL.md"
