@@ -57,6 +57,8 @@ import io.vertx.core.net.PemTrustOptions;
 public class Connections {
 
     private static final Logger LOG = Logger.getLogger(Connections.class);
+    /** BC's limit on connections (running + queued requests) per principal (bc-facts). */
+    private static final int BC_CONNECTIONS_PER_PRINCIPAL = 100;
     private static final String DEFAULT_TOKEN_URL = "https://login.microsoftonline.com/%s/oauth2/v2.0/token";
 
     private final Map<String, Connection> byName = new TreeMap<>();
@@ -117,7 +119,9 @@ public class Connections {
         ThrottleConfig.Retry retry = throttle.retry();
         RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
                 clock);
-        return new Connection(name, endpoint, httpClient(vertx, endpoint, c, config.upstream()), principals, budget,
+        int slots = Math.min(BC_CONNECTIONS_PER_PRINCIPAL, c.limits().maxRunning().orElse(throttle.maxRunning()));
+        int poolSize = config.upstream().maxPoolSize().orElse(slots * principals.size());
+        return new Connection(name, endpoint, httpClient(vertx, endpoint, c, config.upstream(), poolSize), principals, budget,
                 new UpstreamBreaker(name, throttle.circuitBreaker()));
     }
 
@@ -213,7 +217,7 @@ public class Connections {
     }
 
     private static HttpClient httpClient(Vertx vertx, BcEndpoint endpoint, ConnectionConfig c,
-            GatewayConfig.Upstream upstream) {
+            GatewayConfig.Upstream upstream, int poolSize) {
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(endpoint.host())
                 .setDefaultPort(endpoint.port())
@@ -226,7 +230,7 @@ public class Connections {
                 .setDecompressionSupported(false)
                 .setName("bc-" + c.tenantId());
         c.trustCaFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(upstream.maxPoolSize());
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(poolSize);
         return vertx.createHttpClient(options, pool);
     }
 
