@@ -27,7 +27,8 @@ HEAP=${HEAP:--Xmx256m}
 GATEWAY_OPTS=${GATEWAY_OPTS:-}
 LABEL=${LABEL:-overhead}
 # VARIANTS="label=<quarkus-app directory> ...": also measure those builds of the gateway, side by side in the same
-# run and on the same core (how the before/after figures of each optimisation were taken).
+# run and on the same core (how the before/after figures of each optimisation were taken); OPTS_<label>="-D..."
+# adds JVM options to one of them.
 VARIANTS=${VARIANTS:-}
 TARGETS="direct nginx gateway"
 for v in $VARIANTS; do TARGETS="$TARGETS ${v%%=*}"; done
@@ -109,7 +110,7 @@ PIDS+=($!); NGINX_PID=$!
 SIM=$(free_port)
 start_simulator "$SIM" --token-lifetime 3600
 register_app "$SIM" "$CLIENT" "$SECRET"
-start_gw() { # start_gw <port> <quarkus-app dir> <log name>: prints nothing, sets GW_STARTED_PID
+start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options]: sets GW_STARTED_PID
   # shellcheck disable=SC2086
   taskset -c "$PROXY_CPUS" java $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
     -Dgateway.connections.bench.tenant-id=$TENANT -Dgateway.connections.bench.client-id=$CLIENT \
@@ -117,7 +118,7 @@ start_gw() { # start_gw <port> <quarkus-app dir> <log name>: prints nothing, set
     -Dgateway.connections.bench.base-url="http://127.0.0.1:$UP/BC" \
     -Dgateway.connections.bench.token-url="http://127.0.0.1:$SIM/$TENANT/oauth2/v2.0/token" \
     -Dgateway.connections.bench.limits.max-running=100000 -Dgateway.connections.bench.limits.rate-limit=1000000000 \
-    $GATEWAY_OPTS -jar "$2/quarkus-run.jar" > "$RESULTS/$3.log" 2>&1 &
+    $GATEWAY_OPTS ${4:-} -jar "$2/quarkus-run.jar" > "$RESULTS/$3.log" 2>&1 &
   PIDS+=($!); GW_STARTED_PID=$!
   wait_http "http://127.0.0.1:$1/bc/"
 }
@@ -126,7 +127,8 @@ start_gw "$GW" "$ROOT/target/quarkus-app" "gateway-$LABEL"; GW_PID=$GW_STARTED_P
 declare -A VPORT VPID
 for v in $VARIANTS; do
   VPORT[${v%%=*}]=$(free_port)
-  start_gw "${VPORT[${v%%=*}]}" "${v#*=}" "${v%%=*}-$LABEL"; VPID[${v%%=*}]=$GW_STARTED_PID
+  opts="OPTS_${v%%=*}"
+  start_gw "${VPORT[${v%%=*}]}" "${v#*=}" "${v%%=*}-$LABEL" "${!opts:-}"; VPID[${v%%=*}]=$GW_STARTED_PID
 done
 wait_http "http://127.0.0.1:$UP/BC/"
 wait_http "http://127.0.0.1:$NP/bc/bench/"
