@@ -12,7 +12,7 @@
 # nginx to LOAD_CPUS (default: core 0). The gateway gets its token once from the simulator (1-hour lifetime) and
 # admission limits that never bite (the code path runs, the limits are BC's business, not this benchmark's).
 #
-#   bench/overhead.sh       DURATION=10 WARMUP=25 CONNS="1 16 64" ROWS=20 REBUILD=1 GATEWAY_OPTS="-D..." to override
+#   bench/overhead.sh       DURATION=10 WARMUP=25 CONNS="1 16 64" ROWS=20 EVENT_LOOPS=1 REBUILD=1 GATEWAY_OPTS="-D..."
 #
 # Writes bench/results/overhead.tsv (one row per target and concurrency) and bench/results/overhead.md; prints the
 # markdown. Loopback only; every process it starts is stopped at exit.
@@ -24,6 +24,9 @@ ROWS=${ROWS:-20}
 PROXY_CPUS=${PROXY_CPUS:-1}
 LOAD_CPUS=${LOAD_CPUS:-0}
 HEAP=${HEAP:--Xmx256m}
+# One event loop on the one core the gateway gets, as nginx gets one worker there (Quarkus' default is two per
+# core: on a single core the second loop only adds hand-overs between threads, see docs/benchmarks.md).
+EVENT_LOOPS=${EVENT_LOOPS:-1}
 GATEWAY_OPTS=${GATEWAY_OPTS:-}
 LABEL=${LABEL:-overhead}
 # VARIANTS="label=<quarkus-app directory> ...": also measure those builds of the gateway, side by side in the same
@@ -113,6 +116,7 @@ register_app "$SIM" "$CLIENT" "$SECRET"
 start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options]: sets GW_STARTED_PID
   # shellcheck disable=SC2086
   taskset -c "$PROXY_CPUS" java $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
+    -Dquarkus.vertx.event-loops-pool-size="$EVENT_LOOPS" \
     -Dgateway.connections.bench.tenant-id=$TENANT -Dgateway.connections.bench.client-id=$CLIENT \
     -Dgateway.connections.bench.client-secret=$SECRET \
     -Dgateway.connections.bench.base-url="http://127.0.0.1:$UP/BC" \
