@@ -36,10 +36,10 @@ public interface GatewayConfig {
         Duration readTimeout();
 
         /**
-         * Pooled HTTP/1.1 keep-alive connections per connection. Unset: sized per principal, each principal's
-         * running-slot limit (BC allows 100 connections per principal, so at most 100) summed over the
-         * connection's principals: admission never lets more requests run at once, so every admitted request finds
-         * a kept-alive connection and none waits for one.
+         * Pooled HTTP/1.1 keep-alive connections per connection. Unset: sized per principal, twice each
+         * principal's running-slot limit (BC allows 100 connections per principal, so at most 100 slots count)
+         * summed over the connection's principals, and at least 20: admission never lets more requests run at
+         * once, so every admitted request finds a kept-alive connection and none waits for one.
          */
         Optional<Integer> maxPoolSize();
 
