@@ -2,6 +2,7 @@ package io.bcgateway.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -34,9 +35,13 @@ public interface GatewayConfig {
         @WithDefault("120s")
         Duration readTimeout();
 
-        /** Pooled HTTP/1.1 keep-alive connections per connection (BC allows 100 connections per principal). */
-        @WithDefault("20")
-        int maxPoolSize();
+        /**
+         * Pooled HTTP/1.1 keep-alive connections per connection. Unset: sized per principal, twice each
+         * principal's running-slot limit (BC allows 100 connections per principal, so at most 100 slots count)
+         * summed over the connection's principals, and at least 20: admission never lets more requests run at
+         * once, so every admitted request finds a kept-alive connection and none waits for one.
+         */
+        Optional<Integer> maxPoolSize();
 
         /**
          * Request bodies up to this size are held in memory so the request can be replayed once after a 401

@@ -60,6 +60,9 @@ public final class HeaderFilter {
 
     /** The header names listed in {@code Connection}, lower-cased ({@code Connection: close, X-Foo}). */
     static Set<String> connectionListed(MultiMap headers) {
+        if (!headers.contains("connection")) {
+            return Set.of(); // the usual case: no list to build
+        }
         Set<String> names = null;
         for (String value : headers.getAll("connection")) {
             for (String token : value.split(",")) {

@@ -24,9 +24,11 @@ public final class PathGuard {
                 return "the path contains a control character or a backslash";
             }
         }
-        String lower = rest.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
-            return "the path contains an encoded slash, backslash or NUL";
+        if (rest.indexOf('%') >= 0) {
+            String lower = rest.toLowerCase(Locale.ROOT);
+            if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
+                return "the path contains an encoded slash, backslash or NUL";
+            }
         }
         if (rest.startsWith("/")) {
             return "the path contains an empty segment";
@@ -43,15 +45,41 @@ public final class PathGuard {
         if (uri == null || !uri.startsWith("/")) {
             return "only origin-form request targets (/bc/...) are accepted";
         }
-        int query = uri.indexOf('?');
-        String path = (query < 0 ? uri : uri.substring(0, query)).toLowerCase(Locale.ROOT);
-        for (String segment : path.split("/", -1)) {
-            String decodedDots = segment.replace("%2e", ".");
-            if (decodedDots.equals(".") || decodedDots.equals("..")) {
-                return "the path contains a '.' or '..' segment";
+        int end = uri.indexOf('?');
+        if (end < 0) {
+            end = uri.length();
+        }
+        // Segment by segment in place (no split, no lower-cased copy: this runs for every request).
+        int segment = 1;
+        for (int i = 1; i <= end; i++) {
+            if (i == end || uri.charAt(i) == '/') {
+                if (isDotSegment(uri, segment, i)) {
+                    return "the path contains a '.' or '..' segment";
+                }
+                segment = i + 1;
             }
         }
         return null;
+    }
+
+    /** {@code .} or {@code ..}, each dot plain or percent-encoded ({@code %2e}, {@code %2E}). */
+    private static boolean isDotSegment(String s, int from, int to) {
+        int dots = 0;
+        int i = from;
+        while (i < to) {
+            if (s.charAt(i) == '.') {
+                i++;
+            } else if (i + 3 <= to && s.charAt(i) == '%' && s.charAt(i + 1) == '2'
+                    && (s.charAt(i + 2) == 'e' || s.charAt(i + 2) == 'E')) {
+                i += 3;
+            } else {
+                return false;
+            }
+            if (++dots > 2) {
+                return false;
+            }
+        }
+        return dots > 0;
     }
 
     /** Why a header value is refused, or null: CR, LF and other control characters (except tab) never pass. */

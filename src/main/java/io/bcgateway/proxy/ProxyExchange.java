@@ -51,6 +51,16 @@ final class ProxyExchange {
     /** BC's error answers are small JSON documents; they are read whole to decide on a retry. */
     private static final int ERROR_STATUS_MIN = 500;
 
+    /**
+     * The attempt broke off because the caller hung up and the gateway reset it: not BC's failure, so it is not a
+     * {@link BcFailureException} and the circuit breaker counts it as a success.
+     */
+    private static final class CallerGoneException extends RuntimeException {
+        CallerGoneException(Throwable cause) {
+            super("the caller hung up", cause, false, false);
+        }
+    }
+
     /** BC's answer to one attempt; {@code body} is set when it was read whole (error answers). */
     private record Answer(HttpClientResponse response, Buffer body) {
     }
@@ -205,8 +215,7 @@ final class ProxyExchange {
             up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
             up.response().onComplete(res -> {
                 if (res.failed()) {
-                    outcome.completeExceptionally(new BcFailureException(null, res.cause(),
-                            RetryPolicy.Outcome.UNKNOWN));
+                    outcome.completeExceptionally(transportFailure(res.cause()));
                 } else {
                     classify(res.result(), outcome);
                 }
@@ -228,12 +237,17 @@ final class ProxyExchange {
                 if (done.succeeded()) {
                     up.idleTimeout(readTimeoutMillis);
                 } else {
-                    outcome.completeExceptionally(new BcFailureException(null, done.cause(),
-                            RetryPolicy.Outcome.UNKNOWN));
+                    outcome.completeExceptionally(transportFailure(done.cause()));
                 }
             });
         });
         return outcome;
+    }
+
+    /** A broken exchange with BC, unless it broke because the caller left (then the gateway reset it). */
+    private RuntimeException transportFailure(Throwable cause) {
+        return callerGone ? new CallerGoneException(cause)
+                : new BcFailureException(null, cause, RetryPolicy.Outcome.UNKNOWN);
     }
 
     /** Reads error answers whole (they decide retries); passes everything else on unread, to be streamed. */
@@ -248,7 +262,7 @@ final class ProxyExchange {
         }
         upstream.body().onComplete(read -> {
             if (read.failed()) {
-                outcome.completeExceptionally(new BcFailureException(null, read.cause(), RetryPolicy.Outcome.UNKNOWN));
+                outcome.completeExceptionally(transportFailure(read.cause()));
                 return;
             }
             upstreamFinished = true;
@@ -299,6 +313,10 @@ final class ProxyExchange {
     }
 
     private void onFailure(Throwable failure) {
+        if (callerGone) {
+            fail(failure); // nobody left to answer or to retry for
+            return;
+        }
         if (failure instanceof BcFailureException f) {
             Answer answer = (Answer) f.result();
             Duration wait = answer == null ? backoff.delay(retries + 1)
@@ -404,6 +422,9 @@ final class ProxyExchange {
         failedWith = failure;
         releasePermit();
         abortUpstream();
+        if (callerGone) {
+            return;
+        }
         if (response.headWritten()) {
             brokenMidBody();
             return;

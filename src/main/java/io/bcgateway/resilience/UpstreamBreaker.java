@@ -42,6 +42,9 @@ public final class UpstreamBreaker {
                         .successThreshold(config.successThreshold())
                         .failOn(BcFailureException.class)
                         .done()
+                        // The attempt is non-blocking and already on the caller's event loop: run it right there
+                        // instead of handing it to SmallRye's executor (a task hop and a context snapshot per call).
+                        .withThreadOffload(false)
                         .build()
                 : null;
     }

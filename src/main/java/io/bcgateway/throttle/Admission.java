@@ -83,6 +83,10 @@ public final class Admission implements AdmissionControl {
                 completions.add(() -> promise.fail(new AdmissionRejectedException(
                         "principal '" + principal + "' cannot be sent to before the request's deadline",
                         Duration.between(now, earliest))));
+            } else if (admitNow) {
+                // Nothing queued ahead and a slot free: no waiter and no deadline timer to set and cancel.
+                running++;
+                completions.add(() -> promise.complete(new OnceReleased()));
             } else {
                 Waiter w = new Waiter(promise, deadline);
                 queue.addLast(w);

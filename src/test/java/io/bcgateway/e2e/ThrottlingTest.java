@@ -132,6 +132,37 @@ class ThrottlingTest {
     }
 
     @Test
+    void callersHangingUpBeforeBcAnswersDoNotOpenTheCircuit() throws Exception {
+        String customers = customersOf("fragile");
+        simulator.updateSettings(new JsonObject().put("latencyMillis", 4000));
+        simulator.resetRequestLog();
+        // As many callers as the test profile's breaker needs to open (4 of 4), each giving up after 1.5 s (long
+        // enough to reach BC on a loaded machine, shorter than BC's 4 s): the gateway resets their requests to BC,
+        // which is the callers' doing, not a failing BC.
+        java.net.http.HttpClient impatient = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                Gateway.url(customers))).timeout(Duration.ofMillis(1500)).GET().build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(impatient.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
+        }
+        for (var call : calls) {
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> call.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof java.net.http.HttpTimeoutException, e.toString());
+        }
+        // BC logs a request when it ends, here when the gateway broke it off: poll, bounded.
+        Instant giveUp = Instant.now().plusSeconds(15);
+        while (simulator.bcRequests().size() < 4 && Instant.now().isBefore(giveUp)) {
+            Thread.onSpinWait();
+        }
+        assertEquals(4, simulator.bcRequests().size(), "the four calls reached BC before their callers left");
+        simulator.updateSettings(new JsonObject().put("latencyMillis", 0));
+        given().get(customers).then().statusCode(200);
+    }
+
+    @Test
     void anEntraOutageDoesNotTurnIntoATokenRequestStorm() throws Exception {
         simulator.updateSettings(new JsonObject().put("tokenEndpointMode", "down"));
         int before = simulator.tokenRequests(SimulatorProcess.clientIdOf("tokendown"));

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Pass-through overhead: the same static BC-shaped customers page served by nginx (the "upstream", never the
+# bottleneck) and fetched
+#   direct   wrk -> upstream nginx
+#   nginx    wrk -> nginx proxy_pass (keep-alive upstream pool, fixed Authorization header) -> upstream
+#   gateway  wrk -> bc-gateway (prod profile: token cache, admission, breaker, access log) -> upstream
+# at 1, 16 and 64 connections: requests/s, p50, p99, p99.9, the proxy's CPU (share of one core and CPU time per
+# request) and RSS, and the gateway/nginx ratios. A fourth page variant carries @odata.nextLink (the gateway
+# rewrites it, nginx passes it unchanged) and is measured at 16 connections.
+#
+# The proxy under test (nginx or the gateway) is pinned to PROXY_CPUS (default: core 1); wrk and the upstream
+# nginx to LOAD_CPUS (default: core 0). The gateway gets its token once from the simulator (1-hour lifetime) and
+# admission limits that never bite (the code path runs, the limits are BC's business, not this benchmark's).
+#
+#   bench/overhead.sh       DURATION=10 WARMUP=25 CONNS="1 16 64" ROWS=20 EVENT_LOOPS=1 REBUILD=1 GATEWAY_OPTS="-D..."
+#
+# Writes bench/results/overhead.tsv (one row per target and concurrency) and bench/results/overhead.md; prints the
+# markdown. Loopback only; every process it starts is stopped at exit.
+source "$(dirname "$0")/lib.sh"
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-25}
+CONNS=${CONNS:-1 16 64}
+ROWS=${ROWS:-20}
+PROXY_CPUS=${PROXY_CPUS:-1}
+LOAD_CPUS=${LOAD_CPUS:-0}
+HEAP=${HEAP:--Xmx256m}
+# One event loop on the one core the gateway gets, as nginx gets one worker there (Quarkus' default is two per
+# core: on a single core the second loop only adds hand-overs between threads, see docs/benchmarks.md).
+EVENT_LOOPS=${EVENT_LOOPS:-1}
+GATEWAY_OPTS=${GATEWAY_OPTS:-}
+LABEL=${LABEL:-overhead}
+# VARIANTS="label=<quarkus-app directory> ...": also measure those builds of the gateway, side by side in the same
+# run and on the same core (how the before/after figures of each optimisation were taken); OPTS_<label>="-D..."
+# adds JVM options to one of them.
+VARIANTS=${VARIANTS:-}
+TARGETS="direct nginx gateway"
+for v in $VARIANTS; do TARGETS="$TARGETS ${v%%=*}"; done
+
+need wrk wrk
+need nginx nginx-light
+need curl curl
+need taskset util-linux
+need python3 python3
+build
+
+WORK=$(mktemp -d /tmp/bc-overhead.XXXXXX)
+chmod 755 "$WORK"
+trap 'cleanup; rm -rf "$WORK"' EXIT
+HERE=$(cd "$(dirname "$0")" && pwd)
+TENANT=3f6b2a10-8c4e-4f1a-9d2b-5e7c1a0b9d42
+CLIENT=44444444-0000-4000-8000-000000000001
+SECRET=bench-secret-overhead
+COMPANY=ba419d35-0dfe-4af7-aee7-bbe10c45c028
+RESOURCE="api/v2.0/companies($COMPANY)/customers"
+
+UP=$(free_port)
+NP=$(free_port)
+mkdir -p "$WORK/www"
+python3 "$HERE/overhead/page.py" "$WORK/www" "http://127.0.0.1:$UP/BC" "$ROWS"
+chmod 644 "$WORK"/www/*.json
+
+nginx_conf() { # nginx_conf <name> <server block>
+  cat > "$WORK/$1.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/$1.pid;
+error_log $WORK/$1-error.log warn;
+events { worker_connections 4096; }
+http {
+  types { }
+  default_type application/json;
+  client_body_temp_path $WORK/$1-tmp;
+  proxy_temp_path $WORK/$1-tmp;
+  fastcgi_temp_path $WORK/$1-tmp;
+  uwsgi_temp_path $WORK/$1-tmp;
+  scgi_temp_path $WORK/$1-tmp;
+  keepalive_requests 1000000;
+  $2
+}
+CONF
+}
+
+# The upstream: a customers page; with Prefer: odata.maxpagesize (BC's way to ask for pages) the page with a nextLink.
+nginx_conf upstream "
+  access_log off;
+  server {
+    listen 127.0.0.1:$UP;
+    location /BC/ {
+      root $WORK/www;
+      if (\$http_prefer ~ maxpagesize) { rewrite ^ /customers-paged.json break; }
+      rewrite ^ /customers.json break;
+    }
+  }"
+# The comparison: a plain reverse proxy with a keep-alive upstream pool and a fixed Authorization header.
+nginx_conf proxy "
+  access_log $WORK/proxy-access.log;
+  upstream bc { server 127.0.0.1:$UP; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NP;
+    location /bc/bench/ {
+      proxy_pass http://bc/BC/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+      proxy_set_header Authorization \"Bearer x\";
+    }
+  }"
+
+taskset -c "$LOAD_CPUS" nginx -c "$WORK/upstream.conf" -p "$WORK" 2>>"$WORK/upstream-error.log" &
+PIDS+=($!); UP_PID=$!
+taskset -c "$PROXY_CPUS" nginx -c "$WORK/proxy.conf" -p "$WORK" 2>>"$WORK/proxy-error.log" &
+PIDS+=($!); NGINX_PID=$!
+
+SIM=$(free_port)
+start_simulator "$SIM" --token-lifetime 3600
+register_app "$SIM" "$CLIENT" "$SECRET"
+start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options]: sets GW_STARTED_PID
+  # shellcheck disable=SC2086
+  taskset -c "$PROXY_CPUS" java $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
+    -Dquarkus.vertx.event-loops-pool-size="$EVENT_LOOPS" \
+    -Dgateway.connections.bench.tenant-id=$TENANT -Dgateway.connections.bench.client-id=$CLIENT \
+    -Dgateway.connections.bench.client-secret=$SECRET \
+    -Dgateway.connections.bench.base-url="http://127.0.0.1:$UP/BC" \
+    -Dgateway.connections.bench.token-url="http://127.0.0.1:$SIM/$TENANT/oauth2/v2.0/token" \
+    -Dgateway.connections.bench.limits.max-running=100000 -Dgateway.connections.bench.limits.rate-limit=1000000000 \
+    $GATEWAY_OPTS ${4:-} -jar "$2/quarkus-run.jar" > "$RESULTS/$3.log" 2>&1 &
+  PIDS+=($!); GW_STARTED_PID=$!
+  wait_http "http://127.0.0.1:$1/bc/"
+}
+GW=$(free_port)
+start_gw "$GW" "$ROOT/target/quarkus-app" "gateway-$LABEL"; GW_PID=$GW_STARTED_PID
+declare -A VPORT VPID
+for v in $VARIANTS; do
+  VPORT[${v%%=*}]=$(free_port)
+  opts="OPTS_${v%%=*}"
+  start_gw "${VPORT[${v%%=*}]}" "${v#*=}" "${v%%=*}-$LABEL" "${!opts:-}"; VPID[${v%%=*}]=$GW_STARTED_PID
+done
+wait_http "http://127.0.0.1:$UP/BC/"
+wait_http "http://127.0.0.1:$NP/bc/bench/"
+
+declare -A URL=(
+  [direct]="http://127.0.0.1:$UP/BC/$RESOURCE"
+  [nginx]="http://127.0.0.1:$NP/bc/bench/$RESOURCE"
+  [gateway]="http://127.0.0.1:$GW/bc/bench/$RESOURCE"
+)
+for v in $VARIANTS; do URL[${v%%=*}]="http://127.0.0.1:${VPORT[${v%%=*}]}/bc/bench/$RESOURCE"; done
+# Sanity: the same page three ways; the gateway rewrites the nextLink of the paged variant to itself.
+for t in $TARGETS; do
+  code=$(curl -s -o "$WORK/check-$t.json" -w '%{http_code}' "${URL[$t]}")
+  [ "$code" = 200 ] || { echo "$t answered $code: $(head -c 300 "$WORK/check-$t.json")" >&2; exit 1; }
+done
+cmp -s "$WORK/check-direct.json" "$WORK/check-gateway.json" || { echo "gateway changed a page without nextLink" >&2; exit 1; }
+curl -s -H 'Prefer: odata.maxpagesize=20' "${URL[gateway]}" | grep -q "\"@odata.nextLink\":\"http://127.0.0.1:$GW/bc/bench/api/v2.0/" \
+  || { echo "gateway did not rewrite the nextLink" >&2; exit 1; }
+
+# CPU ticks (utime + stime) of a process and its children (nginx workers), and RSS in MiB.
+ticks() {
+  local total=0 p
+  for p in $1 $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+rss_mib() {
+  local total=0 p
+  for p in $1 $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    total=$(( total + $(awk '/VmRSS/{print $2}' "/proc/$p/status" 2>/dev/null || echo 0) ))
+  done
+  echo $(( total / 1024 ))
+}
+HZ=$(getconf CLK_TCK)
+
+load() { taskset -c "$LOAD_CPUS" wrk -t1 -c "$1" -d "$2" --timeout 10s -s "$HERE/overhead/report.lua" "${@:3}"; }
+
+echo "warming up: gateway ${WARMUP}s, nginx 3s" >&2
+load 16 "${WARMUP}s" "${URL[gateway]}" >/dev/null
+load 16 5s -H 'Prefer: odata.maxpagesize=20' "${URL[gateway]}" >/dev/null
+for v in $VARIANTS; do
+  load 16 "${WARMUP}s" "${URL[${v%%=*}]}" >/dev/null
+  load 16 5s -H 'Prefer: odata.maxpagesize=20' "${URL[${v%%=*}]}" >/dev/null
+done
+load 16 3s "${URL[nginx]}" >/dev/null
+load 16 3s "${URL[direct]}" >/dev/null
+
+TSV="$RESULTS/$LABEL.tsv"
+printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terrors\tcpu_pct\tcpu_us_per_req\trss_mib\tload1\n' > "$TSV"
+measure() { # measure <target> <page> <connections> [wrk args...]
+  local t=$1 page=$2 c=$3; shift 3
+  local pid="" before=0 after line cpu="-" per="-" rss="-" load1
+  case $t in direct) ;; nginx) pid=$NGINX_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
+  [ -n "$pid" ] && before=$(ticks "$pid")
+  line=$(load "$c" "${DURATION}s" "$@" "${URL[$t]}" | grep '^WRK')
+  load1=$(awk '{print $1}' /proc/loadavg)
+  if [ -n "$pid" ]; then
+    after=$(ticks "$pid")
+    cpu=$(awk -v d=$((after - before)) -v hz="$HZ" -v s="$DURATION" 'BEGIN{printf "%.0f", 100 * d / hz / s}')
+    per=$(awk -v d=$((after - before)) -v hz="$HZ" -v n="$(cut -f6 <<<"$line")" 'BEGIN{printf "%.1f", 1e6 * d / hz / n}')
+    rss=$(rss_mib "$pid")
+  fi
+  IFS=$'\t' read -r _ rps p50 p99 p999 n err <<<"$line"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$page" "$c" "$rps" "$p50" "$p99" "$p999" "$n" "$err" \
+    "$cpu" "$per" "$rss" "$load1" >> "$TSV"
+}
+
+UPTIME_BEFORE=$(uptime)
+for c in $CONNS; do
+  for t in $TARGETS; do
+    measure "$t" plain "$c"
+  done
+done
+for t in $TARGETS; do
+  measure "$t" nextlink 16 -H 'Prefer: odata.maxpagesize=20'
+done
+UPTIME_AFTER=$(uptime)
+
+{
+  echo "overhead: $(nproc) cores, proxy on CPU $PROXY_CPUS, wrk + upstream on CPU $LOAD_CPUS; ${DURATION}s per row;" \
+       "page $(stat -c %s "$WORK/www/customers.json") bytes ($ROWS customers); $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "load before: ${UPTIME_BEFORE#*load average: }; after: ${UPTIME_AFTER#*load average: }"
+  echo
+  echo "| target | page | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | CPU µs/req | proxy RSS MiB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  awk -F'\t' 'NR>1{cpu=($10=="-")?"-":$10"%"; printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$9,cpu,$11,$12}' "$TSV"
+  echo
+  echo "| page | conns | gateway/nginx req/s | gateway/nginx p99 | gateway/nginx CPU µs/req | nginx/direct req/s |"
+  echo "|---|---|---|---|---|---|"
+  awk -F'\t' 'NR>1{k=$2" "$3; rps[$1,k]=$4; p99[$1,k]=$6; per[$1,k]=$11; if(!(k in seen)){seen[k]=1; order[++n]=k}}
+    END{for(i=1;i<=n;i++){k=order[i]; split(k,a," ");
+      printf "| %s | %s | %.2f | %.2f | %.2f | %.2f |\n", a[1], a[2], rps["gateway",k]/rps["nginx",k],
+        p99["gateway",k]/p99["nginx",k], per["gateway",k]/per["nginx",k], rps["nginx",k]/rps["direct",k]}}' "$TSV"
+} | tee "$RESULTS/$LABEL.md"
