@@ -48,10 +48,10 @@ final class AccessLog {
     }
 
     static void log(String method, String connection, String path, int status, long startNanos, int attempts,
-            String bcRequestId) {
+            String bcRequestId, String caller) {
         // Concatenated rather than infof: java.util.Formatter costs more than the rest of the line's work.
         LOG.info(method + ' ' + template(path) + " connection=" + connection + " status=" + status + " duration_ms="
                 + (System.nanoTime() - startNanos) / 1_000_000 + " attempts=" + attempts + " bc_request_id="
-                + (bcRequestId == null ? "-" : bcRequestId));
+                + (bcRequestId == null ? "-" : bcRequestId) + " caller=" + caller);
     }
 }

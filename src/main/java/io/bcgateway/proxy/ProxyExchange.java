@@ -88,12 +88,16 @@ final class ProxyExchange {
     private String bcRequestId;
     /** Why the gateway answered instead of BC (null: BC's answer was relayed), for the request metrics. */
     private Throwable failedWith;
+    /** The authenticated caller's configured name (access log only). */
+    private final String caller;
     /** The current upstream attempt's span (null while tracing is off), whose context goes to BC. */
     private Span attemptSpan;
 
-    ProxyExchange(HttpServerRequest request, Connection connection, String upstreamUri, RequestBody body,
-            long readTimeoutMillis, RetryGate retryGate, Backoff backoff, Clock clock, Duration budget) {
+    ProxyExchange(HttpServerRequest request, String caller, Connection connection, String upstreamUri,
+            RequestBody body, long readTimeoutMillis, RetryGate retryGate, Backoff backoff, Clock clock,
+            Duration budget) {
         this.request = request;
+        this.caller = caller;
         this.response = request.response();
         this.connection = connection;
         this.upstreamUri = upstreamUri;
@@ -114,7 +118,7 @@ final class ProxyExchange {
                     request.bytesRead(), response.bytesWritten());
             if (accessLog) {
                 AccessLog.log(request.method().name(), connection.name(), request.path(), response.getStatusCode(),
-                        started, attempts, bcRequestId);
+                        started, attempts, bcRequestId, caller);
             }
         });
         response.closeHandler(v -> {
@@ -126,7 +130,7 @@ final class ProxyExchange {
                         response.bytesWritten());
                 if (accessLog) {
                     AccessLog.log(request.method().name(), connection.name(), request.path(), 0, started, attempts,
-                            bcRequestId);
+                            bcRequestId, caller);
                 }
             }
         });

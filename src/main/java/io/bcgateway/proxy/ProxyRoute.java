@@ -134,7 +134,7 @@ public class ProxyRoute {
                     answer(request, Problems.forbidden(caller.name(), connection.name(), deniedOp.rule(),
                             deniedOp.detail()));
                 } else if (!fanout.splitIfNeeded(request, connection, upstreamUri, read.result())) {
-                    new ProxyExchange(request, connection, upstreamUri, RequestBody.ofContent(read.result()),
+                    new ProxyExchange(request, caller.name(), connection, upstreamUri, RequestBody.ofContent(read.result()),
                             readTimeoutMillis, retryGate, backoff, clock, budget).start();
                 }
             });
@@ -142,7 +142,7 @@ public class ProxyRoute {
             return;
         }
         RequestBody body = RequestBody.of(request, replayableBodyLimit);
-        new ProxyExchange(request, connection, upstreamUri, body, readTimeoutMillis, retryGate, backoff, clock,
+        new ProxyExchange(request, caller.name(), connection, upstreamUri, body, readTimeoutMillis, retryGate, backoff, clock,
                 budget).start();
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.bcgateway.testing.InjectSimulator;
+import io.bcgateway.testing.LogCapture;
 import io.bcgateway.testing.SecuredGatewayProfile;
 import io.bcgateway.testing.SimulatorClient;
 import io.bcgateway.testing.SimulatorProcess;
@@ -73,7 +74,11 @@ class CallerAuthTest {
 
     @Test
     void aReadOnlyKeyReadsButCannotPostPatchOrDelete() {
-        withKey(READER_KEY).get(COMPANIES).then().statusCode(200);
+        try (LogCapture logs = LogCapture.install()) {
+            withKey(READER_KEY).get(COMPANIES).then().statusCode(200);
+            assertTrue(logs.lines().stream().anyMatch(l -> l.contains("GET /bc/sim/api/v2.0/companies connection=sim")
+                    && l.endsWith("caller=reader")), "the access log names the caller");
+        }
         withKey(READER_KEY).get(customers()).then().statusCode(200);
         simulator.resetRequestLog();
         for (String method : List.of("POST", "PATCH", "DELETE", "PUT")) {
