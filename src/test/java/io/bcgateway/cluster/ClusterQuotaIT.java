@@ -43,11 +43,8 @@ import io.vertx.redis.client.Request;
 class ClusterQuotaIT {
 
     private static final int MAX_RUNNING = 5;
-    // BC's window is 5 minutes; here 8 s. The gateway counts a request until a window after BC answered, which costs
-    // each window the time a request takes through the replicas: a few per cent of a 4 s window on a busy machine
-    // (94.8% seen once at load 6), a fraction of that at 8 s, nothing measurable at BC's 5 minutes.
-    private static final int RATE = 150;
-    private static final Duration WINDOW = Duration.ofSeconds(8);
+    private static final int RATE = 75;
+    private static final Duration WINDOW = Duration.ofSeconds(4);
     private static final int LATENCY_MS = 20;
     private static final Duration LEASE_TTL = Duration.ofSeconds(3);
     private static final List<String> CONNECTIONS = List.of("quota", "outage", "lease");
@@ -138,7 +135,7 @@ class ClusterQuotaIT {
     @Order(1)
     void threeReplicasKeepBcWithinItsLimitsAndUseItsQuota() throws Exception {
         String client = clientIdOf("quota");
-        awaitCondition("the warm-up left the shared window", WINDOW.plusSeconds(10), () -> inWindow("quota") == 0);
+        awaitCondition("the warm-up left the shared window", Duration.ofSeconds(10), () -> inWindow("quota") == 0);
         JsonObject before = sim.stats();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         long[] answered = new long[300];
@@ -150,8 +147,8 @@ class ClusterQuotaIT {
         JsonObject after = sim.stats();
         long[] sorted = answered.clone();
         java.util.Arrays.sort(sorted);
-        // After the first window's 150, request i + 150 may start only a window after request i finished: the last
-        // 150 answers take at least a window. The share is how close the replicas come to that. (The window is
+        // After the first window's 75, request i + 75 may start only a window after request i finished: the last
+        // 225 answers take at least 3 windows. The share is how close the replicas come to that. (The window is
         // long against the 20 ms requests because the gateway counts a request until a window after BC answered:
         // safe, and it costs the request's duration per window.)
         double seconds = (sorted[299] - sorted[RATE - 1]) / 1e9;
