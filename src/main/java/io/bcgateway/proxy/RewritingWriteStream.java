@@ -3,16 +3,25 @@ package io.bcgateway.proxy;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.WriteStream;
 
-/** Passes a body through a {@link NextLinkRewriter} on its way to the caller, keeping back-pressure intact. */
+/**
+ * Passes a body through a {@link NextLinkRewriter} on its way to the caller, keeping back-pressure intact. Once the
+ * caller has gone (the answer closed or ended under the pipe), writes fail quietly instead of throwing from inside
+ * the pipe: Vert.x's response throws on every call after that, which surfaced as an uncaught ERROR with a stack
+ * trace per caller that hung up mid-body.
+ */
 final class RewritingWriteStream implements WriteStream<Buffer> {
 
-    private final WriteStream<Buffer> target;
+    private static final VertxException CALLER_GONE = new VertxException("the caller has gone", true);
+
+    private final HttpServerResponse target;
     private final NextLinkRewriter rewriter;
 
-    RewritingWriteStream(WriteStream<Buffer> target, NextLinkRewriter rewriter) {
+    RewritingWriteStream(HttpServerResponse target, NextLinkRewriter rewriter) {
         this.target = target;
         this.rewriter = rewriter;
     }
@@ -25,6 +34,9 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
 
     @Override
     public Future<Void> write(Buffer data) {
+        if (callerGone()) {
+            return Future.failedFuture(CALLER_GONE);
+        }
         Buffer out = rewriter.process(data);
         return out.length() == 0 ? Future.succeededFuture() : target.write(out);
     }
@@ -36,6 +48,9 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
 
     @Override
     public Future<Void> end() {
+        if (callerGone()) {
+            return Future.failedFuture(CALLER_GONE);
+        }
         Buffer rest = rewriter.finish();
         return rest.length() == 0 ? target.end() : target.end(rest);
     }
@@ -53,7 +68,11 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
 
     @Override
     public boolean writeQueueFull() {
-        return target.writeQueueFull();
+        return !callerGone() && target.writeQueueFull();
+    }
+
+    private boolean callerGone() {
+        return target.ended() || target.closed();
     }
 
     @Override
