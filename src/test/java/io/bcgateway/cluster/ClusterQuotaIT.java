@@ -204,8 +204,9 @@ class ClusterQuotaIT {
         // A request counts from its grant: as a running lease until the replica's release reaches Redis (which may
         // come a moment after the caller has its answer), then as a window entry.
         QuotaKeys outage = keys("outage");
-        long counted = redisLong(Request.cmd(Command.ZCARD).arg(outage.running()))
-                + redisLong(Request.cmd(Command.ZCARD).arg(outage.window()));
+        long counted = redisLong(Request.cmd(Command.EVAL)
+                .arg("return redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2])").arg(2)
+                .arg(outage.running()).arg(outage.window())); // both in one atomic read
         assertEquals(9, counted, "after rejoining, every replica counts in the shared window again");
     }
 
