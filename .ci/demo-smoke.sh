@@ -8,7 +8,8 @@ command -v jq >/dev/null || { apt-get update -q && apt-get install -y -q jq; }
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
 LOG=target/demo-smoke.log
-java -Dquarkus.profile=demo -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
+# The README's command (no host: the demo profile itself listens on loopback), on a free port.
+java -Dquarkus.profile=demo -Dquarkus.http.port="$PORT" \
   -jar target/quarkus-app/quarkus-run.jar >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
