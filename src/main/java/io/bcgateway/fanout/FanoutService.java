@@ -110,30 +110,33 @@ public class FanoutService {
     }
 
     /**
-     * A $batch body that has been read: more than 100 operations are split; up to 100 go through unchanged
-     * (the caller then sends it on as a normal request). Returns false when the caller should pass it through.
+     * The operations of a {@code $batch} body ({@code {"requests":[{...}, ...]}}), parsed once for every use (the
+     * caller's policy, the split); null when the body is not of that form.
      */
-    public boolean splitIfNeeded(HttpServerRequest request, Connection connection, String upstreamUri, Buffer body) {
+    public static JsonArray batchOperations(Buffer body) {
         JsonArray requests;
         try {
             requests = new JsonObject(body).getJsonArray("requests");
         } catch (RuntimeException e) {
-            Problems.badRequest(connection.name(), "the $batch body is not JSON of the form {\"requests\":[...]}")
-                    .send(request.response());
-            return true;
+            return null;
         }
         if (requests == null) {
-            Problems.badRequest(connection.name(), "the $batch body has no \"requests\" array")
-                    .send(request.response());
-            return true;
+            return null;
         }
         for (Object op : requests) {
             if (!(op instanceof JsonObject)) {
-                Problems.badRequest(connection.name(), "every $batch request must be a JSON object")
-                        .send(request.response());
-                return true;
+                return null;
             }
         }
+        return requests;
+    }
+
+    /**
+     * A $batch's operations: more than 100 are split; up to 100 go through unchanged (the caller then sends the body
+     * on as a normal request). Returns false when the caller should pass it through.
+     */
+    public boolean splitIfNeeded(HttpServerRequest request, Connection connection, String upstreamUri,
+            JsonArray requests) {
         if (requests.size() <= BatchSplitter.BC_MAX_OPERATIONS) {
             return false;
         }

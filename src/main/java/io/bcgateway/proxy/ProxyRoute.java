@@ -22,6 +22,7 @@ import io.bcgateway.security.Caller;
 import io.bcgateway.security.CallerGate;
 import io.bcgateway.security.Denial;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -126,16 +127,22 @@ public class ProxyRoute {
         if (batch && declaredLength(request) <= fanout.maxBatchBody()) {
             // Read the batch to check and count its operations: past BC's 100 it is split, otherwise it goes on as it came.
             request.body().onComplete(read -> {
-                Denial deniedOp = read.succeeded() && checkBatch
-                        ? BatchPolicy.deny(caller.policy(), connection.name(), rest, read.result()) : null;
-                if (read.failed()) {
-                    answer(request, Problems.badRequest(connection.name(), "the $batch body could not be read"));
-                } else if (deniedOp != null) {
+                JsonArray operations = read.succeeded() ? FanoutService.batchOperations(read.result()) : null;
+                if (operations == null) {
+                    answer(request, Problems.badRequest(connection.name(), read.failed()
+                            ? "the $batch body could not be read"
+                            : "the $batch body is not JSON of the form {\"requests\":[{...}, ...]}"));
+                    return;
+                }
+                Denial deniedOp = checkBatch
+                        ? BatchPolicy.deny(caller.policy(), connection.name(), rest, operations) : null;
+                if (deniedOp != null) {
                     answer(request, Problems.forbidden(caller.name(), connection.name(), deniedOp.rule(),
                             deniedOp.detail()));
-                } else if (!fanout.splitIfNeeded(request, connection, upstreamUri, read.result())) {
-                    new ProxyExchange(request, caller.name(), connection, upstreamUri, RequestBody.ofContent(read.result()),
-                            readTimeoutMillis, retryGate, backoff, clock, budget).start();
+                } else if (!fanout.splitIfNeeded(request, connection, upstreamUri, operations)) {
+                    new ProxyExchange(request, caller.name(), connection, upstreamUri,
+                            RequestBody.ofContent(read.result()), readTimeoutMillis, retryGate, backoff, clock, budget)
+                            .start();
                 }
             });
             request.resume();

@@ -1,7 +1,6 @@
 package io.bcgateway.security;
 
 import io.bcgateway.proxy.PathGuard;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -15,20 +14,8 @@ public final class BatchPolicy {
     private BatchPolicy() {
     }
 
-    /**
-     * Null when every operation is allowed; otherwise the first denial. A body that is not a batch is denied too:
-     * the gateway will not forward what it could not check.
-     */
-    public static Denial deny(CallerPolicy policy, String connection, String batchPath, Buffer body) {
-        JsonArray requests;
-        try {
-            requests = new JsonObject(body).getJsonArray("requests");
-        } catch (RuntimeException e) {
-            requests = null;
-        }
-        if (requests == null) {
-            return new Denial("$batch", "The $batch body is not JSON of the form {\"requests\":[...]}.");
-        }
+    /** Null when every operation of the batch (its parsed {@code requests} array) is allowed; else the first denial. */
+    public static Denial deny(CallerPolicy policy, String connection, String batchPath, JsonArray requests) {
         int slash = batchPath.lastIndexOf('/');
         String root = slash < 0 ? "" : batchPath.substring(0, slash + 1);
         for (int i = 0; i < requests.size(); i++) {

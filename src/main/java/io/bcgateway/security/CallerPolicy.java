@@ -72,7 +72,8 @@ public final class CallerPolicy {
                     + method + "; allowed: " + String.join(", ", methods.stream().sorted().toList()) + "."));
         }
         String decoded = decode(rawPath);
-        if (decoded == null || paths.stream().noneMatch(p -> p.matches(decoded))) {
+        String[] segments = decoded == null ? null : PathPattern.segments(decoded);
+        if (segments == null || paths.stream().noneMatch(p -> p.matches(segments))) {
             return logged(connection, method, new Denial(key("paths"), "Caller '" + caller
                     + "' may not reach this path; allowed: "
                     + paths.stream().map(PathPattern::toString).collect(Collectors.joining(", ")) + "."));

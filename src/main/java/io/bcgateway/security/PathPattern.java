@@ -60,9 +60,18 @@ final class PathPattern {
         return new PathPattern(pattern.strip(), compiled);
     }
 
+    /** A decoded path (no leading slash, no query) as the lower-cased segments {@link #matches(String[])} takes. */
+    static String[] segments(String decodedPath) {
+        return decodedPath.isEmpty() ? new String[0] : decodedPath.toLowerCase(Locale.ROOT).split("/", -1);
+    }
+
     /** Whether {@code decodedPath} (no leading slash, no query) matches. */
     boolean matches(String decodedPath) {
-        String[] path = decodedPath.isEmpty() ? new String[0] : decodedPath.toLowerCase(Locale.ROOT).split("/", -1);
+        return matches(segments(decodedPath));
+    }
+
+    /** Whether the path's {@link #segments} match: split once per request, however many patterns there are. */
+    boolean matches(String[] path) {
         return matches(path, 0, 0);
     }
 

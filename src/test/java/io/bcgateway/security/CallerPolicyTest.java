@@ -20,7 +20,9 @@ import io.bcgateway.config.CallerAuthConfig;
 import io.bcgateway.testing.MutableClock;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.bcgateway.fanout.FanoutService;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 
 /** Policies, path patterns, batch checks, rate limits and the start-up checks of caller configuration. */
 class CallerPolicyTest {
@@ -84,8 +86,10 @@ class CallerPolicyTest {
         assertNotNull(BatchPolicy.deny(reader, "sim", path, batch("GET", "https://elsewhere.invalid/customers")));
         assertNotNull(BatchPolicy.deny(reader, "sim", path, batch("GET", "/v2.0/x/api/v2.0/" + COMPANY + "/customers")));
         assertNotNull(BatchPolicy.deny(reader, "sim", path, batch("GET", COMPANY + "/customers/../vendors")));
-        assertNotNull(BatchPolicy.deny(reader, "sim", path, Buffer.buffer("{\"requests\":[{\"url\":\"x\"}]}")));
-        assertNotNull(BatchPolicy.deny(reader, "sim", path, Buffer.buffer("not json")));
+        assertNotNull(BatchPolicy.deny(reader, "sim", path,
+                FanoutService.batchOperations(Buffer.buffer("{\"requests\":[{\"url\":\"x\"}]}"))));
+        assertNull(FanoutService.batchOperations(Buffer.buffer("not json")), "not a batch: 400 before any policy");
+        assertNull(FanoutService.batchOperations(Buffer.buffer("{\"requests\":[1]}")));
     }
 
     @Test
@@ -159,8 +163,9 @@ class CallerPolicyTest {
         assertTrue(registry.byToken("someone-else", Set.of("Gateway.Read")).isEmpty());
     }
 
-    private static Buffer batch(String method, String url) {
-        return Buffer.buffer("{\"requests\":[{\"id\":\"1\",\"method\":\"" + method + "\",\"url\":\"" + url + "\"}]}");
+    private static JsonArray batch(String method, String url) {
+        return FanoutService.batchOperations(Buffer.buffer("{\"requests\":[{\"id\":\"1\",\"method\":\"" + method
+                + "\",\"url\":\"" + url + "\"}]}"));
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
