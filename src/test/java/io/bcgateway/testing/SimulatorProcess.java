@@ -1,8 +1,6 @@
 package io.bcgateway.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,9 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -42,7 +37,7 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
 
     private static final Pattern LISTENING = Pattern.compile("BC simulator listening on (http://\\S+)");
 
-    private Process process;
+    private JavaProcess process;
     private java.nio.file.Path credentialDir;
     private SimulatorClient client;
     private ServerSocket silentBc;
@@ -170,40 +165,10 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
     }
 
     private String launch() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.bcgateway.simulator.SimulatorMain", "--port", "0", "--host", "127.0.0.1")
-                .redirectErrorStream(true);
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the simulator process", e);
-        }
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> url = new CompletableFuture<>();
-        Thread pump = new Thread(() -> {
-            try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        url.complete(m.group(1));
-                    }
-                    System.out.println("[simulator] " + line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            url.completeExceptionally(new IllegalStateException("the simulator exited before listening"));
-        }, "simulator-output");
-        pump.setDaemon(true);
-        pump.start();
-        try {
-            return url.get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the simulator did not start", e);
-        }
+        process = JavaProcess.start("simulator", LISTENING, List.of("-Xmx512m", "-cp",
+                System.getProperty("java.class.path"), "io.bcgateway.simulator.SimulatorMain", "--port", "0",
+                "--host", "127.0.0.1"));
+        return process.awaitReady();
     }
 
     /** A loopback port that refuses connections: bound once, then released. */
@@ -248,15 +213,7 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+            process.close();
         }
         try {
             if (silentBc != null) {
