@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -114,7 +115,7 @@ class WalkthroughTest {
         try (LogCapture logs = LogCapture.install()) {
             given().queryParam("$filter", "displayName eq 'Adatum Corporation'")
                     .get(API + "/companies(" + company + ")/customers").then().statusCode(200);
-            List<String> access = logs.lines().stream().filter(l -> l.startsWith("io.bcgateway.access")).toList();
+            List<String> access = logs.awaitLines(l -> l.startsWith("io.bcgateway.access"), 1, Duration.ofSeconds(5));
             assertEquals(1, access.size(), access::toString);
             String line = access.get(0);
             assertTrue(line.contains("GET /bc/sim/api/v2.0/companies(*)/customers connection=sim status=200"), line);

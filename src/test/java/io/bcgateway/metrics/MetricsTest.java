@@ -53,6 +53,21 @@ class MetricsTest {
         return after.sum(name, labels) - before.sum(name, labels);
     }
 
+    /**
+     * The scrape after {@code callerRequests} more caller requests have been counted. A request is counted once its
+     * answer has gone out, which can be a moment after the client has read it, so this waits (bounded) for the count.
+     */
+    private static PrometheusText afterRequests(PrometheusText before, int callerRequests) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        PrometheusText after = PrometheusText.scrape();
+        while (delta(before, after, "bc_gateway_requests_total", "connection", C) < callerRequests
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            after = PrometheusText.scrape();
+        }
+        return after;
+    }
+
     private static double requests(PrometheusText before, PrometheusText after, String method, String outcome,
             String statusClass) {
         return delta(before, after, "bc_gateway_requests_total", "connection", C, "method", method, "outcome",
@@ -70,7 +85,7 @@ class MetricsTest {
         simulator.updateSettings(new JsonObject().put("retryAfterOn429", 1));
         simulator.forceFaults(429, 1);
         given().get(customers).then().statusCode(200);
-        PrometheusText after = PrometheusText.scrape();
+        PrometheusText after = afterRequests(before, 1);
         assertEquals(1, requests(before, after, "GET", "bc", "2xx"));
         assertEquals(1, delta(before, after, "bc_gateway_requests_total", "connection", C), "one caller request");
         assertEquals(1, delta(before, after, "bc_gateway_throttled_total", "connection", C, "source", "bc"));
@@ -95,7 +110,7 @@ class MetricsTest {
         ((ShiftableClock) clock).advance(Duration.ofHours(2));
         simulator.advanceClock(Duration.ofHours(2));
         given().get(COMPANIES).then().statusCode(200);
-        after = PrometheusText.scrape();
+        after = afterRequests(before, 1);
         assertEquals(1, simulator.tokenRequests(SimulatorProcess.clientIdOf(C)) - tokensAtEntra);
         assertEquals(1, delta(before, after, "bc_gateway_token_requests_total", "connection", C, "outcome",
                 "acquired"));
@@ -115,7 +130,7 @@ class MetricsTest {
                     .then().statusCode(500);
         }
         given().get(customers).then().statusCode(503);
-        after = PrometheusText.scrape();
+        after = afterRequests(before, 5);
         assertEquals(4, requests(before, after, "POST", "bc", "5xx"));
         assertEquals(1, requests(before, after, "GET", "circuit_open", "5xx"));
         assertEquals(4, delta(before, after, "bc_gateway_upstream_duration_seconds_count", "connection", C),
@@ -135,7 +150,7 @@ class MetricsTest {
         given().header("X-Gateway-Deadline", "2s").get(customers).then().statusCode(429);
         given().header("X-Gateway-Deadline", "1s").get(customers).then().statusCode(429)
                 .contentType("application/problem+json");
-        after = PrometheusText.scrape();
+        after = afterRequests(before, 2);
         assertEquals(1, requests(before, after, "GET", "bc", "4xx"));
         assertEquals(1, requests(before, after, "GET", "throttled", "4xx"));
         assertEquals(1, delta(before, after, "bc_gateway_throttled_total", "connection", C, "source", "bc"));

@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -76,8 +77,9 @@ class CallerAuthTest {
     void aReadOnlyKeyReadsButCannotPostPatchOrDelete() {
         try (LogCapture logs = LogCapture.install()) {
             withKey(READER_KEY).get(COMPANIES).then().statusCode(200);
-            assertTrue(logs.lines().stream().anyMatch(l -> l.contains("GET /bc/sim/api/v2.0/companies connection=sim")
-                    && l.endsWith("caller=reader")), "the access log names the caller");
+            List<String> access = logs.awaitLines(l -> l.contains("GET /bc/sim/api/v2.0/companies connection=sim")
+                    && l.endsWith("caller=reader"), 1, Duration.ofSeconds(5));
+            assertEquals(1, access.size(), "the access log names the caller: " + logs.lines());
         }
         withKey(READER_KEY).get(customers()).then().statusCode(200);
         simulator.resetRequestLog();
