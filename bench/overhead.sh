@@ -167,6 +167,18 @@ rss_mib() {
   done
   echo $(( total / 1024 ))
 }
+# CPU ticks of the threads of a JVM whose name matches an extended regex: the event loops do the per-request work,
+# the JIT compilers and the GC share the core with them (and dominate while the JVM is still warming up).
+thread_ticks() { # thread_ticks <pid> <regex>
+  local total=0 t
+  for t in /proc/"$1"/task/*; do
+    grep -qE "$2" "$t/comm" 2>/dev/null || continue
+    total=$(( total + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+EVENT_LOOP_THREADS='^vert\.x-eventloo'
+JIT_THREADS='^C[12] CompilerThre'
 HZ=$(getconf CLK_TCK)
 
 load() { taskset -c "$LOAD_CPUS" wrk -t1 -c "$1" -d "$2" --timeout 10s -s "$HERE/overhead/report.lua" "${@:3}"; }
@@ -182,12 +194,15 @@ load 16 3s "${URL[nginx]}" >/dev/null
 load 16 3s "${URL[direct]}" >/dev/null
 
 TSV="$RESULTS/$LABEL.tsv"
-printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terrors\tcpu_pct\tcpu_us_per_req\trss_mib\tload1\n' > "$TSV"
+printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terrors\tcpu_pct\tcpu_us_per_req\trss_mib\tload1\tevent_loop_us_per_req\tjit_pct\n' > "$TSV"
 measure() { # measure <target> <page> <connections> [wrk args...]
   local t=$1 page=$2 c=$3; shift 3
-  local pid="" before=0 after line cpu="-" per="-" rss="-" load1
+  local pid="" before=0 after line cpu="-" per="-" rss="-" load1 loop="-" jit="-" loop0=0 jit0=0
   case $t in direct) ;; nginx) pid=$NGINX_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
   [ -n "$pid" ] && before=$(ticks "$pid")
+  if [ "$t" != direct ] && [ "$t" != nginx ]; then
+    loop0=$(thread_ticks "$pid" "$EVENT_LOOP_THREADS"); jit0=$(thread_ticks "$pid" "$JIT_THREADS")
+  fi
   line=$(load "$c" "${DURATION}s" "$@" "${URL[$t]}" | grep '^WRK')
   load1=$(awk '{print $1}' /proc/loadavg)
   if [ -n "$pid" ]; then
@@ -196,9 +211,15 @@ measure() { # measure <target> <page> <connections> [wrk args...]
     per=$(awk -v d=$((after - before)) -v hz="$HZ" -v n="$(cut -f6 <<<"$line")" 'BEGIN{printf "%.1f", 1e6 * d / hz / n}')
     rss=$(rss_mib "$pid")
   fi
+  if [ "$t" != direct ] && [ "$t" != nginx ]; then
+    loop=$(awk -v d=$(( $(thread_ticks "$pid" "$EVENT_LOOP_THREADS") - loop0 )) -v hz="$HZ" -v n="$(cut -f6 <<<"$line")" \
+      'BEGIN{printf "%.1f", 1e6 * d / hz / n}')
+    jit=$(awk -v d=$(( $(thread_ticks "$pid" "$JIT_THREADS") - jit0 )) -v hz="$HZ" -v s="$DURATION" \
+      'BEGIN{printf "%.0f", 100 * d / hz / s}')
+  fi
   IFS=$'\t' read -r _ rps p50 p99 p999 n err <<<"$line"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$page" "$c" "$rps" "$p50" "$p99" "$p999" "$n" "$err" \
-    "$cpu" "$per" "$rss" "$load1" >> "$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$page" "$c" "$rps" "$p50" "$p99" "$p999" "$n" \
+    "$err" "$cpu" "$per" "$rss" "$load1" "$loop" "$jit" >> "$TSV"
 }
 
 UPTIME_BEFORE=$(uptime)
@@ -217,9 +238,10 @@ UPTIME_AFTER=$(uptime)
        "page $(stat -c %s "$WORK/www/customers.json") bytes ($ROWS customers); $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "load before: ${UPTIME_BEFORE#*load average: }; after: ${UPTIME_AFTER#*load average: }"
   echo
-  echo "| target | page | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | CPU µs/req | proxy RSS MiB |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
-  awk -F'\t' 'NR>1{cpu=($10=="-")?"-":$10"%"; printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$9,cpu,$11,$12}' "$TSV"
+  echo "| target | page | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | CPU µs/req | event loop µs/req | JIT CPU | proxy RSS MiB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  awk -F'\t' 'NR>1{cpu=($10=="-")?"-":$10"%"; jit=($15=="-")?"-":$15"%"
+    printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$9,cpu,$11,$14,jit,$12}' "$TSV"
   echo
   echo "| page | conns | gateway/nginx req/s | gateway/nginx p99 | gateway/nginx CPU µs/req | nginx/direct req/s |"
   echo "|---|---|---|---|---|---|"
