@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * Passes a body through a {@link NextLinkRewriter} on its way to the caller, keeping back-pressure intact. Once the
+ * Passes a body through a {@link NextLinkRewriter} on its way to the caller, keeping back-pressure intact, one piece
+ * behind the upstream so that the last piece and the end of the body go out together. Once the
  * caller has gone (the answer closed or ended under the pipe), writes fail quietly instead of throwing from inside
  * the pipe: Vert.x's response throws on every call after that, which surfaced as an uncaught ERROR with a stack
  * trace per caller that hung up mid-body.
@@ -20,6 +21,11 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
 
     private final HttpServerResponse target;
     private final NextLinkRewriter rewriter;
+    /**
+     * The latest piece, sent with the next one or with the end: a page that arrives in one piece then leaves in one
+     * write with the chunked body's terminator, instead of one write for the data and another for the terminator.
+     */
+    private Buffer held;
 
     RewritingWriteStream(HttpServerResponse target, NextLinkRewriter rewriter) {
         this.target = target;
@@ -38,7 +44,12 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
             return Future.failedFuture(CALLER_GONE);
         }
         Buffer out = rewriter.process(data);
-        return out.length() == 0 ? Future.succeededFuture() : target.write(out);
+        if (out.length() == 0) {
+            return Future.succeededFuture();
+        }
+        Buffer previous = held;
+        held = out;
+        return previous == null ? Future.succeededFuture() : target.write(previous);
     }
 
     @Override
@@ -52,7 +63,16 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
             return Future.failedFuture(CALLER_GONE);
         }
         Buffer rest = rewriter.finish();
-        return rest.length() == 0 ? target.end() : target.end(rest);
+        Buffer last = held;
+        held = null;
+        if (last == null) {
+            return rest.length() == 0 ? target.end() : target.end(rest);
+        }
+        if (rest.length() == 0) {
+            return target.end(last);
+        }
+        target.write(last);
+        return target.end(rest);
     }
 
     @Override
