@@ -77,7 +77,15 @@ final class ProxyExchange {
     private final Instant deadline;
     private final Context context;
     private HttpClientRequest upstreamRequest;
+    /** BC's answer to the current attempt, once its head is in; null before that and between attempts. */
+    private HttpClientResponse upstreamResponse;
+    /** BC's answer is being piped to the caller: the pipe, not this exchange, handles its failures meanwhile. */
+    private boolean piping;
     private boolean upstreamFinished;
+    /** The request's metrics and access log line are written once, whichever of end or close comes first. */
+    private boolean accounted;
+    private long started;
+    private boolean accessLog;
     private Admission.Permit permit;
     private int attempts;
     private int retries;
@@ -111,28 +119,15 @@ final class ProxyExchange {
     }
 
     void start() {
-        long started = System.nanoTime();
-        boolean accessLog = AccessLog.enabled();
-        response.endHandler(v -> {
-            connection.metrics().requestEnded(request.method(), response.getStatusCode(), failedWith, started,
-                    request.bytesRead(), response.bytesWritten());
-            if (accessLog) {
-                AccessLog.log(request.method().name(), connection.name(), request.path(), response.getStatusCode(),
-                        started, attempts, bcRequestId, caller);
-            }
-        });
+        started = System.nanoTime();
+        accessLog = AccessLog.enabled();
+        // Vert.x also calls the end handler when the connection closes before the answer was complete, with
+        // closed() already true: that answer never reached the caller whole, so it counts as status 0.
+        response.endHandler(v -> account(response.closed() ? 0 : response.getStatusCode()));
         response.closeHandler(v -> {
             callerGone = true;
             abortUpstream();
-            if (!response.ended()) {
-                // status 0: the answer never completed (the caller hung up or the stream broke off)
-                connection.metrics().requestEnded(request.method(), 0, failedWith, started, request.bytesRead(),
-                        response.bytesWritten());
-                if (accessLog) {
-                    AccessLog.log(request.method().name(), connection.name(), request.path(), 0, started, attempts,
-                            bcRequestId, caller);
-                }
-            }
+            account(0); // status 0: the answer never completed (the caller hung up)
         });
         connection.retryBudget().recordRequest();
         if (body.isBuffered()) {
@@ -145,6 +140,19 @@ final class ProxyExchange {
             });
         } else {
             admit();
+        }
+    }
+
+    private void account(int status) {
+        if (accounted) {
+            return;
+        }
+        accounted = true;
+        connection.metrics().requestEnded(request.method(), status, failedWith, started, request.bytesRead(),
+                response.bytesWritten());
+        if (accessLog) {
+            AccessLog.log(request.method().name(), connection.name(), request.path(), status, started, attempts,
+                    bcRequestId, caller);
         }
     }
 
@@ -213,6 +221,7 @@ final class ProxyExchange {
             }
             HttpClientRequest up = ar.result();
             upstreamRequest = up;
+            upstreamResponse = null;
             upstreamFinished = false;
             HeaderFilter.copyRequestHeaders(request.headers(), up.headers());
             connection.metrics().spans().inject(attemptSpan, up.headers());
@@ -256,6 +265,7 @@ final class ProxyExchange {
 
     /** Reads error answers whole (they decide retries); passes everything else on unread, to be streamed. */
     private void classify(HttpClientResponse upstream, CompletableFuture<Answer> outcome) {
+        upstreamResponse = upstream;
         int status = upstream.statusCode();
         if (status != 429 && status < ERROR_STATUS_MIN) {
             // Held until the exchange decides what to do with it (the breaker may complete later, elsewhere):
@@ -397,13 +407,16 @@ final class ProxyExchange {
             String gatewayPrefix = GatewayUrl.base(request) + "/bc/" + connection.name() + "/";
             NextLinkRewriter rewriter = new NextLinkRewriter(link -> link.indexOf('\\') >= 0 ? null
                     : connection.endpoint().restOf(link).map(rest -> gatewayPrefix + rest).orElse(null));
-            upstream.pipeTo(new RewritingWriteStream(response, rewriter)).onComplete(this::relayed);
+            piping = true;
+            upstream.pipeTo(new CallerBodyStream(response, rewriter)).onComplete(this::relayed);
         } else {
-            upstream.pipeTo(response).onComplete(this::relayed);
+            piping = true;
+            upstream.pipeTo(new CallerBodyStream(response, null)).onComplete(this::relayed);
         }
     }
 
     private void relayed(AsyncResult<Void> result) {
+        piping = false;
         releasePermit();
         if (result.succeeded()) {
             upstreamFinished = true;
@@ -445,6 +458,8 @@ final class ProxyExchange {
         abortUpstream();
         if (!response.ended()) {
             response.reset();
+            // A reset marks the response closed at once: Vert.x then calls neither the end nor the close handler.
+            account(0);
         }
     }
 
@@ -460,6 +475,13 @@ final class ProxyExchange {
         HttpClientRequest up = upstreamRequest;
         if (up != null && !upstreamFinished) {
             upstreamFinished = true;
+            HttpClientResponse answer = upstreamResponse;
+            if (answer != null && !piping) {
+                // The reset is the gateway's own doing and nobody is left to hear of it; without a handler Vert.x
+                // logs it as an ERROR ("Stream reset") for every caller that hangs up.
+                answer.exceptionHandler(ignored -> {
+                });
+            }
             up.reset();
         }
     }

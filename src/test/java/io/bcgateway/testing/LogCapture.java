@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 public final class LogCapture extends Handler implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
     private final SimpleFormatter formatter = new SimpleFormatter();
 
     public static LogCapture install() {
@@ -38,6 +39,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
             sb.append('\n').append(w);
         }
         lines.add(sb.toString());
+        if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+            errors.add(sb.toString());
+        }
         synchronized (this) {
             notifyAll();
         }
@@ -68,6 +72,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
     public List<String> lines() {
         return lines;
+    }
+
+    /** The lines logged at ERROR (JUL's SEVERE) or above. */
+    public List<String> errors() {
+        return errors;
     }
 
     @Override

@@ -26,11 +26,11 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * A caller who hangs up while a rewritten page is still streaming to it, over real loopback HTTP: an upstream that
- * keeps sending, a relay that pipes it through {@link RewritingWriteStream}, and a raw socket that reads a little
+ * keeps sending, a relay that pipes it through {@link CallerBodyStream}, and a raw socket that reads a little
  * and resets. The pipe must end as failed, with nothing thrown out of Vert.x (before the guard, every such caller
  * left an uncaught {@code IllegalStateException: Response has already been written} with its stack trace).
  */
-class RewritingWriteStreamTest {
+class CallerBodyStreamTest {
 
     /** Upper bound of what the upstream sends, so the test ends by itself even if nothing stops the pipe. */
     private static final int MAX_CHUNKS = 4096;
@@ -64,7 +64,7 @@ class RewritingWriteStreamTest {
                 .compose(up -> up.send())
                 .onSuccess(page -> {
                     HttpServerResponse res = req.response().setChunked(true);
-                    page.pipeTo(new RewritingWriteStream(res, new NextLinkRewriter(link -> null)))
+                    page.pipeTo(new CallerBodyStream(res, new NextLinkRewriter(link -> null)))
                             .onComplete(piped::complete);
                 })));
 

@@ -9,25 +9,31 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * Passes a body through a {@link NextLinkRewriter} on its way to the caller, keeping back-pressure intact, one piece
- * behind the upstream so that the last piece and the end of the body go out together. Once the
- * caller has gone (the answer closed or ended under the pipe), writes fail quietly instead of throwing from inside
- * the pipe: Vert.x's response throws on every call after that, which surfaced as an uncaught ERROR with a stack
- * trace per caller that hung up mid-body.
+ * The caller's end of a relayed body: BC's answer is piped into it, optionally through a {@link NextLinkRewriter},
+ * keeping back-pressure intact, one piece behind the upstream so that the last piece and the end of the body go out
+ * together. Once the caller has gone (the answer closed or ended under the pipe), writes fail quietly instead of
+ * throwing from inside the pipe: Vert.x's response throws on every call after that, which surfaced as an uncaught
+ * ERROR with a stack trace per caller that hung up mid-body.
  */
-final class RewritingWriteStream implements WriteStream<Buffer> {
+final class CallerBodyStream implements WriteStream<Buffer> {
 
     private static final VertxException CALLER_GONE = new VertxException("the caller has gone", true);
 
     private final HttpServerResponse target;
-    private final NextLinkRewriter rewriter;
+    private final NextLinkRewriter rewriter; // null: the body passes unchanged
     /**
      * The latest piece, sent with the next one or with the end: a page that arrives in one piece then leaves in one
      * write with the chunked body's terminator, instead of one write for the data and another for the terminator.
      */
     private Buffer held;
+    /**
+     * A write to the caller failed: the connection is gone, even if Vert.x has not marked the response closed yet
+     * (Netty fails the pending writes before it reports the channel inactive, and the pipe ends its destination
+     * from inside that failure: without this, a cut-off answer was ended, and logged, as a complete one).
+     */
+    private boolean broken;
 
-    RewritingWriteStream(HttpServerResponse target, NextLinkRewriter rewriter) {
+    CallerBodyStream(HttpServerResponse target, NextLinkRewriter rewriter) {
         this.target = target;
         this.rewriter = rewriter;
     }
@@ -43,13 +49,13 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
         if (callerGone()) {
             return Future.failedFuture(CALLER_GONE);
         }
-        Buffer out = rewriter.process(data);
+        Buffer out = rewriter == null ? data : rewriter.process(data);
         if (out.length() == 0) {
             return Future.succeededFuture();
         }
         Buffer previous = held;
         held = out;
-        return previous == null ? Future.succeededFuture() : target.write(previous);
+        return previous == null ? Future.succeededFuture() : watched(target.write(previous));
     }
 
     @Override
@@ -62,17 +68,24 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
         if (callerGone()) {
             return Future.failedFuture(CALLER_GONE);
         }
-        Buffer rest = rewriter.finish();
+        Buffer rest = rewriter == null ? null : rewriter.finish();
+        if (rest != null && rest.length() == 0) {
+            rest = null;
+        }
         Buffer last = held;
         held = null;
         if (last == null) {
-            return rest.length() == 0 ? target.end() : target.end(rest);
+            return rest == null ? target.end() : target.end(rest);
         }
-        if (rest.length() == 0) {
+        if (rest == null) {
             return target.end(last);
         }
-        target.write(last);
+        watched(target.write(last));
         return target.end(rest);
+    }
+
+    private Future<Void> watched(Future<Void> write) {
+        return write.onFailure(e -> broken = true);
     }
 
     @Override
@@ -92,7 +105,7 @@ final class RewritingWriteStream implements WriteStream<Buffer> {
     }
 
     private boolean callerGone() {
-        return target.ended() || target.closed();
+        return broken || target.ended() || target.closed();
     }
 
     @Override
