@@ -477,10 +477,14 @@ final class ProxyExchange {
             upstreamFinished = true;
             HttpClientResponse answer = upstreamResponse;
             if (answer != null && !piping) {
-                // The reset is the gateway's own doing and nobody is left to hear of it; without a handler Vert.x
-                // logs it as an ERROR ("Stream reset") for every caller that hangs up.
-                answer.exceptionHandler(ignored -> {
-                });
+                try {
+                    // The reset is the gateway's own doing and nobody is left to hear of it; without a handler
+                    // Vert.x logs it as an ERROR ("Stream reset") for every caller that hangs up.
+                    answer.exceptionHandler(ignored -> {
+                    });
+                } catch (IllegalStateException ended) {
+                    return; // BC's answer had come in whole: nothing to break off, and the connection stays pooled
+                }
             }
             up.reset();
         }
