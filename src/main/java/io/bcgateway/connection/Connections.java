@@ -46,6 +46,7 @@ import io.quarkus.oidc.common.runtime.config.OidcClientCommonConfig.Credentials.
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.file.FileSystem;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -118,12 +119,12 @@ public class Connections {
         List<String> labels = new ArrayList<>();
         labels.add(name);
         principals.add(principal(name, name, c, c.clientId(), credential, tokenUrl, config, throttle, oidcClients,
-                clock, timers, metrics, cluster));
+                clock, timers, metrics, cluster, vertx.fileSystem()));
         c.pool().forEach((id, member) -> {
             labels.add(name + "/" + id);
             principals.add(principal(name, name + "/" + id, c, member.clientId(),
                     new Credential.Secret(member.clientSecret()), tokenUrl, config, throttle, oidcClients, clock,
-                    timers, metrics, cluster));
+                    timers, metrics, cluster, vertx.fileSystem()));
         });
         ThrottleConfig.Retry retry = throttle.retry();
         RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
@@ -141,10 +142,11 @@ public class Connections {
     /** One app registration: its OIDC client and token cache, and its admission under BC's per-principal limits. */
     private static Principal principal(String connection, String label, ConnectionConfig c, String clientId,
             Credential credential, String tokenUrl, GatewayConfig config, ThrottleConfig throttle,
-            OidcClients oidcClients, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster) {
+            OidcClients oidcClients, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster,
+            FileSystem files) {
         GatewayConfig.Token t = config.token();
         TokenSource tokens = new TokenSource(label, metrics.timed(connection, label, fetcher(label, c, clientId,
-                credential, tokenUrl, config, oidcClients, clock)), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
+                credential, tokenUrl, config, oidcClients, clock, files)), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
                 t.failureBackoffMax());
         LimitsConfig limits = c.limits();
         int maxRunning = limits.maxRunning().orElse(throttle.maxRunning());
@@ -164,7 +166,7 @@ public class Connections {
      * tokens get a client without credentials and a fresh {@code client_assertion} per request.
      */
     private static TokenFetcher fetcher(String label, ConnectionConfig c, String clientId, Credential credential,
-            String tokenUrl, GatewayConfig config, OidcClients oidcClients, Clock clock) {
+            String tokenUrl, GatewayConfig config, OidcClients oidcClients, Clock clock, FileSystem files) {
         Duration timeout = config.token().requestTimeout();
         if (credential instanceof Credential.Secret secret) {
             return new OidcTokenFetcher(oidcClient(label, c, clientId, Optional.of(secret.value()), tokenUrl, config,
@@ -178,7 +180,7 @@ public class Connections {
                 var oidcConfig = oidcClientConfig(label + "-" + generation.incrementAndGet(), c, clientId,
                         Optional.of(rotated), tokenUrl, config);
                 return Future.fromCompletionStage(oidcClients.newClient(oidcConfig.build()).subscribeAsCompletionStage());
-            }, timeout);
+            }, timeout, files);
         }
         OidcClient withoutCredentials = oidcClient(label, c, clientId, Optional.empty(), tokenUrl, config,
                 oidcClients);
@@ -194,7 +196,7 @@ public class Connections {
                 // Not fatal: the webhook's projected token may appear after the container starts.
                 LOG.warnf("Connection '%s': federated-token-file %s is not readable yet", label, file);
             }
-            assertion = new FederatedTokenAssertion(file);
+            assertion = new FederatedTokenAssertion(file, files);
         }
         return new OidcTokenFetcher(withoutCredentials, timeout, assertion);
     }

@@ -1,5 +1,7 @@
 package io.bcgateway.token;
 
+import io.vertx.core.Future;
+
 /**
  * Produces the {@code client_assertion} of one token request ({@code client_assertion_type=
  * urn:ietf:params:oauth:client-assertion-type:jwt-bearer}): a JWT signed with a certificate's key, or a federated
@@ -11,6 +13,9 @@ public interface ClientAssertion {
     /** RFC 7523's assertion type, the same for certificates and workload identity federation. */
     String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
-    /** The assertion for the token request about to be sent; fails with a {@link TokenException}. */
-    String next();
+    /**
+     * The assertion for the token request about to be sent; fails with a {@link TokenException}. A future, because
+     * producing it may read a file, which must not block the event loop that asks for the token.
+     */
+    Future<String> next();
 }

@@ -48,8 +48,14 @@ public final class OidcTokenFetcher implements TokenFetcher {
 
     @Override
     public Future<Fetched> fetch() {
-        Map<String, String> grantParameters = assertion == null ? Map.of()
-                : Map.of("client_assertion_type", ClientAssertion.JWT_BEARER, "client_assertion", assertion.next());
+        if (assertion == null) {
+            return request(Map.of());
+        }
+        return assertion.next().compose(signed -> request(
+                Map.of("client_assertion_type", ClientAssertion.JWT_BEARER, "client_assertion", signed)));
+    }
+
+    private Future<Fetched> request(Map<String, String> grantParameters) {
         Promise<Fetched> promise = Promise.promise();
         client.getTokens(grantParameters)
                 .ifNoItem().after(timeout).fail()

@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.oidc.client.OidcClient;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystem;
 
 /**
  * Client secret from a file (a Kubernetes secret mount), rotated without a restart. quarkus-oidc-client fixes the
@@ -27,6 +29,7 @@ public final class RotatingOidcTokenFetcher implements TokenFetcher {
     private final Path secretFile;
     private final Function<String, Future<OidcClient>> clientForSecret;
     private final Duration timeout;
+    private final FileSystem files;
     private String secret;
     private OidcTokenFetcher current;
 
@@ -35,40 +38,59 @@ public final class RotatingOidcTokenFetcher implements TokenFetcher {
      * @param secretFile the file holding the secret
      * @param clientForSecret builds an OIDC client that sends the given secret
      * @param initial the client built at start-up with {@code initialSecret}
+     * @param files reads the file on a worker thread: a token is asked for from an event loop
      */
     public RotatingOidcTokenFetcher(String connection, Path secretFile, String initialSecret, OidcClient initial,
-            Function<String, Future<OidcClient>> clientForSecret, Duration timeout) {
+            Function<String, Future<OidcClient>> clientForSecret, Duration timeout, FileSystem files) {
         this.connection = connection;
         this.secretFile = secretFile;
         this.clientForSecret = clientForSecret;
         this.timeout = timeout;
+        this.files = files;
         this.secret = initialSecret;
         this.current = new OidcTokenFetcher(initial, timeout);
     }
 
     /**
      * The secret in {@code file}, without surrounding whitespace (an editor's or {@code echo}'s newline is not part
-     * of a secret). Messages name the file, never its content.
+     * of a secret), read at once: for start-up. Messages name the file, never its content.
      */
     public static String readSecret(Path file) {
-        String s;
+        String content;
         try {
-            s = Files.readString(file, StandardCharsets.UTF_8).strip();
+            content = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("client-secret-file " + file + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+            throw unreadable(file, e);
         }
+        return secretIn(file, content);
+    }
+
+    private static String secretIn(Path file, String content) {
+        String s = content.strip();
         if (s.isEmpty()) {
             throw new IllegalArgumentException("client-secret-file " + file + " is empty");
         }
         return s;
     }
 
+    private static IllegalArgumentException unreadable(Path file, Throwable e) {
+        return new IllegalArgumentException("client-secret-file " + file + " cannot be read ("
+                + e.getClass().getSimpleName() + ")");
+    }
+
     @Override
-    public synchronized Future<Fetched> fetch() {
+    public Future<Fetched> fetch() {
+        return files.readFile(secretFile.toString())
+                .transform(read -> fetchWith(read.succeeded() ? read.result() : null, read.cause()));
+    }
+
+    private synchronized Future<Fetched> fetchWith(Buffer content, Throwable failure) {
         String onDisk;
         try {
-            onDisk = readSecret(secretFile);
+            if (failure != null) {
+                throw unreadable(secretFile, failure);
+            }
+            onDisk = secretIn(secretFile, content.toString(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             // Mid-rotation (Kubernetes swaps a symlink) or removed: the last secret read is still the best guess.
             LOG.warnf("Connection '%s': %s; using the secret read before", connection, e.getMessage());
