@@ -395,24 +395,23 @@ final class ProxyExchange {
             releasePermit();
             return;
         }
-        boolean rewrite = shouldRewriteLinks(upstream);
-        if (rewrite) {
-            response.headers().remove(HttpHeaders.CONTENT_LENGTH);
+        NextLinkRewriter rewriter = shouldRewriteLinks(upstream) ? nextLinkRewriter() : null;
+        if (rewriter != null) {
+            response.headers().remove(HttpHeaders.CONTENT_LENGTH); // a rewritten link changes the length
         }
         boolean bodyless = status == 204 || status == 304 || request.method() == HttpMethod.HEAD;
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
-        if (rewrite) {
-            String gatewayPrefix = GatewayUrl.base(request) + "/bc/" + connection.name() + "/";
-            NextLinkRewriter rewriter = new NextLinkRewriter(link -> link.indexOf('\\') >= 0 ? null
-                    : connection.endpoint().restOf(link).map(rest -> gatewayPrefix + rest).orElse(null));
-            piping = true;
-            upstream.pipeTo(new CallerBodyStream(response, rewriter)).onComplete(this::relayed);
-        } else {
-            piping = true;
-            upstream.pipeTo(new CallerBodyStream(response, null)).onComplete(this::relayed);
-        }
+        piping = true;
+        upstream.pipeTo(new CallerBodyStream(response, rewriter)).onComplete(this::relayed);
+    }
+
+    /** Points BC's {@code @odata.nextLink}s at this gateway, as the caller reached it. */
+    private NextLinkRewriter nextLinkRewriter() {
+        String gatewayPrefix = GatewayUrl.base(request) + "/bc/" + connection.name() + "/";
+        return new NextLinkRewriter(link -> link.indexOf('\\') >= 0 ? null
+                : connection.endpoint().restOf(link).map(rest -> gatewayPrefix + rest).orElse(null));
     }
 
     private void relayed(AsyncResult<Void> result) {
