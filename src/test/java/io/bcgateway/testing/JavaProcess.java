@@ -78,12 +78,7 @@ public final class JavaProcess implements AutoCloseable {
 
     /** SIGKILL: the process gets no chance to clean up, as a crashed pod. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.kill(process);
     }
 
     @Override

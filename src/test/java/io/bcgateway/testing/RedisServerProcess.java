@@ -75,14 +75,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Kills the server at once (SIGKILL): an outage, not a shutdown. */
     public void kill() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Processes.kill(process);
     }
 
     @Override
