@@ -3,6 +3,8 @@
 # bottleneck) and fetched
 #   direct   wrk -> upstream nginx
 #   nginx    wrk -> nginx proxy_pass (keep-alive upstream pool, fixed Authorization header) -> upstream
+#   vertx    wrk -> bare Vert.x proxy (bench/overhead/VertxFloorProxy.java: the gateway's Vert.x and Netty jars, none of
+#            its features): the floor of the gateway's stack
 #   gateway  wrk -> bc-gateway (prod profile: token cache, admission, breaker, access log) -> upstream
 # at 1, 16 and 64 connections: requests/s, p50, p99, p99.9, the proxy's CPU (share of one core and CPU time per
 # request) and RSS, and the gateway/nginx ratios. A fourth page variant carries @odata.nextLink (the gateway
@@ -31,9 +33,11 @@ GATEWAY_OPTS=${GATEWAY_OPTS:-}
 LABEL=${LABEL:-overhead}
 # VARIANTS="label=<quarkus-app directory> ...": also measure those builds of the gateway, side by side in the same
 # run and on the same core (how the before/after figures of each optimisation were taken); OPTS_<label>="-D..."
-# adds JVM options to one of them.
+# adds JVM options to one of them, JAVA_<label>=<java binary> runs it on another JVM.
 VARIANTS=${VARIANTS:-}
-TARGETS="direct nginx gateway"
+# The JVM of the main gateway (default: the java on PATH; the container images run Temurin 25).
+GATEWAY_JAVA=${GATEWAY_JAVA:-java}
+TARGETS="direct nginx vertx gateway"
 for v in $VARIANTS; do TARGETS="$TARGETS ${v%%=*}"; done
 
 need wrk wrk
@@ -113,9 +117,9 @@ PIDS+=($!); NGINX_PID=$!
 SIM=$(free_port)
 start_simulator "$SIM" --token-lifetime 3600
 register_app "$SIM" "$CLIENT" "$SECRET"
-start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options]: sets GW_STARTED_PID
+start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options] [java]: sets GW_STARTED_PID
   # shellcheck disable=SC2086
-  taskset -c "$PROXY_CPUS" java $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
+  taskset -c "$PROXY_CPUS" "${5:-$GATEWAY_JAVA}" $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
     -Dquarkus.vertx.event-loops-pool-size="$EVENT_LOOPS" \
     -Dgateway.connections.bench.tenant-id=$TENANT -Dgateway.connections.bench.client-id=$CLIENT \
     -Dgateway.connections.bench.client-secret=$SECRET \
@@ -126,13 +130,19 @@ start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options]:
   PIDS+=($!); GW_STARTED_PID=$!
   wait_http "http://127.0.0.1:$1/bc/"
 }
+FP=$(free_port)
+# shellcheck disable=SC2086
+taskset -c "$PROXY_CPUS" "$GATEWAY_JAVA" $HEAP -cp "$ROOT/target/quarkus-app/lib/main/*" \
+  "$HERE/overhead/VertxFloorProxy.java" "$FP" "$UP" /BC > "$RESULTS/vertx-$LABEL.log" 2>&1 &
+PIDS+=($!); FLOOR_PID=$!
+wait_http "http://127.0.0.1:$FP/bc/bench/"
 GW=$(free_port)
 start_gw "$GW" "$ROOT/target/quarkus-app" "gateway-$LABEL"; GW_PID=$GW_STARTED_PID
 declare -A VPORT VPID
 for v in $VARIANTS; do
   VPORT[${v%%=*}]=$(free_port)
-  opts="OPTS_${v%%=*}"
-  start_gw "${VPORT[${v%%=*}]}" "${v#*=}" "${v%%=*}-$LABEL" "${!opts:-}"; VPID[${v%%=*}]=$GW_STARTED_PID
+  opts="OPTS_${v%%=*}" java="JAVA_${v%%=*}"
+  start_gw "${VPORT[${v%%=*}]}" "${v#*=}" "${v%%=*}-$LABEL" "${!opts:-}" "${!java:-}"; VPID[${v%%=*}]=$GW_STARTED_PID
 done
 wait_http "http://127.0.0.1:$UP/BC/"
 wait_http "http://127.0.0.1:$NP/bc/bench/"
@@ -140,6 +150,7 @@ wait_http "http://127.0.0.1:$NP/bc/bench/"
 declare -A URL=(
   [direct]="http://127.0.0.1:$UP/BC/$RESOURCE"
   [nginx]="http://127.0.0.1:$NP/bc/bench/$RESOURCE"
+  [vertx]="http://127.0.0.1:$FP/bc/bench/$RESOURCE"
   [gateway]="http://127.0.0.1:$GW/bc/bench/$RESOURCE"
 )
 for v in $VARIANTS; do URL[${v%%=*}]="http://127.0.0.1:${VPORT[${v%%=*}]}/bc/bench/$RESOURCE"; done
@@ -183,10 +194,8 @@ HZ=$(getconf CLK_TCK)
 
 load() { taskset -c "$LOAD_CPUS" wrk -t1 -c "$1" -d "$2" --timeout 10s -s "$HERE/overhead/report.lua" "${@:3}"; }
 
-echo "warming up: gateway ${WARMUP}s, nginx 3s" >&2
-load 16 "${WARMUP}s" "${URL[gateway]}" >/dev/null
-load 16 5s -H 'Prefer: odata.maxpagesize=20' "${URL[gateway]}" >/dev/null
-for v in $VARIANTS; do
+echo "warming up: JVMs ${WARMUP}s each, nginx 3s" >&2
+for v in vertx gateway $VARIANTS; do
   load 16 "${WARMUP}s" "${URL[${v%%=*}]}" >/dev/null
   load 16 5s -H 'Prefer: odata.maxpagesize=20' "${URL[${v%%=*}]}" >/dev/null
 done
@@ -198,7 +207,7 @@ printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terror
 measure() { # measure <target> <page> <connections> [wrk args...]
   local t=$1 page=$2 c=$3; shift 3
   local pid="" before=0 after line cpu="-" per="-" rss="-" load1 loop="-" jit="-" loop0=0 jit0=0
-  case $t in direct) ;; nginx) pid=$NGINX_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
+  case $t in direct) ;; nginx) pid=$NGINX_PID ;; vertx) pid=$FLOOR_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
   [ -n "$pid" ] && before=$(ticks "$pid")
   if [ "$t" != direct ] && [ "$t" != nginx ]; then
     loop0=$(thread_ticks "$pid" "$EVENT_LOOP_THREADS"); jit0=$(thread_ticks "$pid" "$JIT_THREADS")
@@ -237,16 +246,22 @@ UPTIME_AFTER=$(uptime)
   echo "overhead: $(nproc) cores, proxy on CPU $PROXY_CPUS, wrk + upstream on CPU $LOAD_CPUS; ${DURATION}s per row;" \
        "page $(stat -c %s "$WORK/www/customers.json") bytes ($ROWS customers); $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "load before: ${UPTIME_BEFORE#*load average: }; after: ${UPTIME_AFTER#*load average: }"
+  echo "gateway JVM: $("$GATEWAY_JAVA" -version 2>&1 | head -1)"
+  for v in $VARIANTS; do
+    java="JAVA_${v%%=*}" opts="OPTS_${v%%=*}"
+    echo "${v%%=*}: ${v#*=}, JVM $("${!java:-$GATEWAY_JAVA}" -version 2>&1 | head -1) ${!opts:-}"
+  done
   echo
   echo "| target | page | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | CPU µs/req | event loop µs/req | JIT CPU | proxy RSS MiB |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   awk -F'\t' 'NR>1{cpu=($10=="-")?"-":$10"%"; jit=($15=="-")?"-":$15"%"
     printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$9,cpu,$11,$14,jit,$12}' "$TSV"
   echo
-  echo "| page | conns | gateway/nginx req/s | gateway/nginx p99 | gateway/nginx CPU µs/req | nginx/direct req/s |"
-  echo "|---|---|---|---|---|---|"
+  echo "| page | conns | gateway/nginx req/s | gateway/nginx p99 | gateway/nginx CPU µs/req | nginx/direct req/s | vertx/nginx CPU µs/req | gateway/vertx CPU µs/req |"
+  echo "|---|---|---|---|---|---|---|---|"
   awk -F'\t' 'NR>1{k=$2" "$3; rps[$1,k]=$4; p99[$1,k]=$6; per[$1,k]=$11; if(!(k in seen)){seen[k]=1; order[++n]=k}}
     END{for(i=1;i<=n;i++){k=order[i]; split(k,a," ");
-      printf "| %s | %s | %.2f | %.2f | %.2f | %.2f |\n", a[1], a[2], rps["gateway",k]/rps["nginx",k],
-        p99["gateway",k]/p99["nginx",k], per["gateway",k]/per["nginx",k], rps["nginx",k]/rps["direct",k]}}' "$TSV"
+      printf "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", a[1], a[2], rps["gateway",k]/rps["nginx",k],
+        p99["gateway",k]/p99["nginx",k], per["gateway",k]/per["nginx",k], rps["nginx",k]/rps["direct",k],
+        per["vertx",k]/per["nginx",k], per["gateway",k]/per["vertx",k]}}' "$TSV"
 } | tee "$RESULTS/$LABEL.md"
