@@ -323,6 +323,25 @@ class KustomizeManifestsTest {
         });
     }
 
+    /**
+     * One Vert.x event loop per CPU the gateway may use: Quarkus' default of two per CPU made every request cost
+     * about 2.5x the CPU on one core (docs/benchmarks.md), and a limit raised without the loops wastes the rest.
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void theGatewayRunsOneEventLoopPerCpuOfItsLimit(String kustomization) {
+        List<HasMetadata> objects = render(kustomization);
+        podTemplates(objects).forEach((workload, template) -> {
+            Container gateway = gatewayContainers(template.getSpec()).get(0);
+            String where = kustomization + " " + workload;
+            Quantity cpu = gateway.getResources().getLimits().get("cpu");
+            int cpus = Math.max(1, Quantity.getAmountInBytes(cpu).setScale(0, java.math.RoundingMode.CEILING)
+                    .intValueExact());
+            assertEquals(String.valueOf(cpus), effectiveEnv(objects, gateway).get("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE"),
+                    where + ": event loops for a CPU limit of " + cpu);
+        });
+    }
+
     /** The container's environment as the kubelet builds it: ConfigMaps from envFrom, then env entries. */
     private static Map<String, String> effectiveEnv(List<HasMetadata> objects, Container container) {
         Map<String, String> env = new HashMap<>();
