@@ -305,13 +305,9 @@ class KustomizeManifestsTest {
     @ParameterizedTest
     @MethodSource("kustomizations")
     void callersAuthenticateUnlessTheGatewayListensOnLoopback(String kustomization) {
-        List<HasMetadata> objects = render(kustomization);
-        podTemplates(objects).forEach((workload, template) -> {
-            Container gateway = gatewayContainers(template.getSpec()).get(0);
-            Map<String, String> env = effectiveEnv(objects, gateway);
+        forEachGateway(kustomization, (where, gateway, env) -> {
             String modes = env.getOrDefault("GATEWAY_CALLER_AUTH_MODES", "none");
             String host = env.getOrDefault("QUARKUS_HTTP_HOST", "0.0.0.0");
-            String where = kustomization + " " + workload;
             if (modes.equals("none")) {
                 assertEquals("127.0.0.1", host, where + ": caller auth none needs a loopback listener");
                 assertNotNull(gateway.getReadinessProbe().getExec(), where + ": the kubelet cannot reach loopback");
@@ -330,15 +326,26 @@ class KustomizeManifestsTest {
     @ParameterizedTest
     @MethodSource("kustomizations")
     void theGatewayRunsOneEventLoopPerCpuOfItsLimit(String kustomization) {
-        List<HasMetadata> objects = render(kustomization);
-        podTemplates(objects).forEach((workload, template) -> {
-            Container gateway = gatewayContainers(template.getSpec()).get(0);
-            String where = kustomization + " " + workload;
+        forEachGateway(kustomization, (where, gateway, env) -> {
             Quantity cpu = gateway.getResources().getLimits().get("cpu");
             int cpus = Math.max(1, Quantity.getAmountInBytes(cpu).setScale(0, java.math.RoundingMode.CEILING)
                     .intValueExact());
-            assertEquals(String.valueOf(cpus), effectiveEnv(objects, gateway).get("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE"),
+            assertEquals(String.valueOf(cpus), env.get("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE"),
                     where + ": event loops for a CPU limit of " + cpu);
+        });
+    }
+
+    /** What a check of one gateway container gets: where it is (for messages), the container, its environment. */
+    private interface GatewayCheck {
+        void check(String where, Container gateway, Map<String, String> env);
+    }
+
+    /** Runs {@code check} on the gateway container of every workload the kustomization renders. */
+    private static void forEachGateway(String kustomization, GatewayCheck check) {
+        List<HasMetadata> objects = render(kustomization);
+        podTemplates(objects).forEach((workload, template) -> {
+            Container gateway = gatewayContainers(template.getSpec()).get(0);
+            check.check(kustomization + " " + workload, gateway, effectiveEnv(objects, gateway));
         });
     }
 
