@@ -77,8 +77,6 @@ final class ProxyExchange {
     private final Instant deadline;
     private final Context context;
     private HttpClientRequest upstreamRequest;
-    /** BC's answer to the current attempt, once its head is in; null before that and between attempts. */
-    private HttpClientResponse upstreamResponse;
     /** BC's answer is being piped to the caller: the pipe, not this exchange, handles its failures meanwhile. */
     private boolean piping;
     private boolean upstreamFinished;
@@ -221,7 +219,6 @@ final class ProxyExchange {
             }
             HttpClientRequest up = ar.result();
             upstreamRequest = up;
-            upstreamResponse = null;
             upstreamFinished = false;
             HeaderFilter.copyRequestHeaders(request.headers(), up.headers());
             connection.metrics().spans().inject(attemptSpan, up.headers());
@@ -265,7 +262,6 @@ final class ProxyExchange {
 
     /** Reads error answers whole (they decide retries); passes everything else on unread, to be streamed. */
     private void classify(HttpClientResponse upstream, CompletableFuture<Answer> outcome) {
-        upstreamResponse = upstream;
         int status = upstream.statusCode();
         if (status != 429 && status < ERROR_STATUS_MIN) {
             // Held until the exchange decides what to do with it (the breaker may complete later, elsewhere):
@@ -474,7 +470,7 @@ final class ProxyExchange {
         HttpClientRequest up = upstreamRequest;
         if (up != null && !upstreamFinished) {
             upstreamFinished = true;
-            HttpClientResponse answer = upstreamResponse;
+            HttpClientResponse answer = up.response().result(); // null until BC's answer has begun
             if (answer != null && !piping) {
                 try {
                     // The reset is the gateway's own doing and nobody is left to hear of it; without a handler

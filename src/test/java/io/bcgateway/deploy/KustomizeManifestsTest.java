@@ -11,6 +11,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -328,7 +329,7 @@ class KustomizeManifestsTest {
     void theGatewayRunsOneEventLoopPerCpuOfItsLimit(String kustomization) {
         forEachGateway(kustomization, (where, gateway, env) -> {
             Quantity cpu = gateway.getResources().getLimits().get("cpu");
-            int cpus = Math.max(1, Quantity.getAmountInBytes(cpu).setScale(0, java.math.RoundingMode.CEILING)
+            int cpus = Math.max(1, Quantity.getAmountInBytes(cpu).setScale(0, RoundingMode.CEILING)
                     .intValueExact());
             assertEquals(String.valueOf(cpus), env.get("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE"),
                     where + ": event loops for a CPU limit of " + cpu);
