@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -71,6 +72,29 @@ class ConfigurationDocTest {
         assertTrue(wrong.isEmpty(), String.join("\n", wrong));
     }
 
+    /**
+     * The document promises that every key works as an environment variable. For keys inside a named map SmallRye
+     * cannot find the name alone, so {@link ConnectionEnvConfigSource} must know each key: a key added to a
+     * connection or a caller without it would silently never be read from the environment.
+     */
+    @Test
+    void everyConnectionAndCallerKeyWorksAsAnEnvironmentVariable() {
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> expected = new LinkedHashMap<>();
+        declared.keySet().stream().filter(k -> k.startsWith("gateway.connections.*.") || k.startsWith("gateway.caller-auth.callers.*."))
+                .forEach(key -> {
+                    String property = key.replaceFirst("\\*", "contoso-eu").replace("*", "app2");
+                    env.put(variable(property), "value of " + property);
+                    expected.put(property, "value of " + property);
+                });
+        assertTrue(expected.size() > 20, "connection and caller keys found: " + expected.keySet());
+        ConnectionEnvConfigSource source = new ConnectionEnvConfigSource(env);
+        List<String> unread = expected.entrySet().stream().filter(e -> !e.getValue().equals(source.getValue(e.getKey())))
+                .map(e -> variable(e.getKey()) + " gave " + source.getValue(e.getKey()) + ", not " + e.getKey())
+                .toList();
+        assertTrue(unread.isEmpty(), "Keys that do not work as environment variables: " + unread);
+    }
+
     /** The derivation itself: the shapes the gateway uses (named maps, nested groups, defaults) come out right. */
     @Test
     void derivesKeysFromPrefixesNestedGroupsAndNamedMaps() {
@@ -101,6 +125,11 @@ class ConfigurationDocTest {
         Map<String, Row> documented = rows(doc);
         assertTrue(!documented.containsKey("gateway.fanout.page-size") && declared.containsKey("gateway.fanout.page-size"));
         assertTrue(documented.containsKey("gateway.fanout.page-sise") && !declared.containsKey("gateway.fanout.page-sise"));
+    }
+
+    /** The environment variable of a property, as Kubernetes users write it. */
+    private static String variable(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** One documented key: its default cell and its meaning. */
