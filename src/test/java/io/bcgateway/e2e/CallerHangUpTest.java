@@ -110,19 +110,23 @@ public class CallerHangUpTest {
         return after.sum("bc_gateway_requests_total", pairs) - before.sum("bc_gateway_requests_total", pairs);
     }
 
-    /** The path of a 50 MB attachment at BC, uploaded through the gateway on first use. */
+    /**
+     * The path of a 50 MB attachment at BC, uploaded through the gateway on first use, over HTTP/2 and TLS
+     * ({@link StreamingTest} uploads over plain HTTP/1.1); the downloads' digests check that it arrived whole.
+     */
     private static synchronized String uploadedContent() throws Exception {
         if (content == null) {
-            String url = StreamingTest.contentUrl();
+            String path = URI.create(StreamingTest.contentUrl()).getRawPath();
             long size = StreamingTest.SIZE;
-            HttpResponse<String> put = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
+            HttpResponse<String> put = CallerTransport.H2_TLS.client()
+                    .send(HttpRequest.newBuilder(CallerTransport.H2_TLS.uri(path)).timeout(Duration.ofMinutes(2))
                             .header("Content-Type", "application/octet-stream")
                             .PUT(HttpRequest.BodyPublishers.fromPublisher(
                                     HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(size, 3)), size))
                             .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(204, put.statusCode(), put.body());
-            content = URI.create(url).getRawPath();
+            assertEquals(HttpClient.Version.HTTP_2, put.version());
+            content = path;
             contentSha256 = PatternStream.sha256(size, 3);
         }
         return content;

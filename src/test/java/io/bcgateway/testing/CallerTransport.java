@@ -86,16 +86,24 @@ public enum CallerTransport {
         return tls ? TlsListener.port() : RestAssured.port;
     }
 
-    private Answer get(String path, long hangUpAfter) throws Exception {
+    /** Java's HttpClient speaking this transport; it cannot do {@link #H2C_PRIOR_KNOWLEDGE}. */
+    public HttpClient client() {
         if (this == H2C_PRIOR_KNOWLEDGE) {
-            return getWithPriorKnowledge(path, hangUpAfter);
+            throw new UnsupportedOperationException("Java's HttpClient has no HTTP/2 prior knowledge");
         }
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .version(protocol.equals("HTTP/2") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
         if (tls) {
             builder.sslContext(TlsListener.clientContext());
         }
-        HttpResponse<InputStream> r = builder.build().send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET()
+        return builder.build();
+    }
+
+    private Answer get(String path, long hangUpAfter) throws Exception {
+        if (this == H2C_PRIOR_KNOWLEDGE) {
+            return getWithPriorKnowledge(path, hangUpAfter);
+        }
+        HttpResponse<InputStream> r = client().send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET()
                 .build(), HttpResponse.BodyHandlers.ofInputStream());
         Body body = new Body();
         try (InputStream in = r.body()) { // closed before its end: the client gives up on the rest
