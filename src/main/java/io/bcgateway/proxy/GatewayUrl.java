@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 
 /**
  * The gateway's own base URL as the caller sees it, for links the gateway writes into answers. Honours
@@ -27,7 +28,9 @@ public final class GatewayUrl {
         }
         String host = first(request.getHeader("X-Forwarded-Host"));
         if (host == null || !HOST.matcher(host).matches()) {
-            host = request.getHeader("Host");
+            // The Host header, or HTTP/2's :authority: an HTTP/2 request has no Host header.
+            HostAndPort authority = request.authority();
+            host = authority == null ? null : authority.toString();
             if (host == null || !HOST.matcher(host).matches()) {
                 host = request.localAddress().hostAddress() + ":" + request.localAddress().port();
             }

@@ -119,13 +119,18 @@ final class ProxyExchange {
     void start() {
         started = System.nanoTime();
         accessLog = AccessLog.enabled();
-        // Vert.x also calls the end handler when the connection closes before the answer was complete, with
-        // closed() already true: that answer never reached the caller whole, so it counts as status 0.
-        response.endHandler(v -> account(response.closed() ? 0 : response.getStatusCode()));
+        // Whichever handler comes first accounts for the request. ended() (the whole answer was handed to the
+        // connection), not closed(), tells a delivered answer from a broken one: an HTTP/2 stream closes as the
+        // normal end of every exchange, from inside end() itself, so Vert.x calls the close handler first and the
+        // end handler after it, both with closed() true. Vert.x calls the end handler on a close as well, but
+        // only for an answer that had not ended.
+        response.endHandler(v -> accountAnswer());
         response.closeHandler(v -> {
-            callerGone = true;
-            abortUpstream();
-            account(0); // status 0: the answer never completed (the caller hung up)
+            if (!response.ended()) {
+                callerGone = true; // the caller hung up before the answer was complete
+                abortUpstream();
+            }
+            accountAnswer();
         });
         connection.retryBudget().recordRequest();
         if (body.isBuffered()) {
@@ -139,6 +144,11 @@ final class ProxyExchange {
         } else {
             admit();
         }
+    }
+
+    /** The answer's status once it went out whole; 0 when it never completed (the caller hung up). */
+    private void accountAnswer() {
+        account(response.ended() ? response.getStatusCode() : 0);
     }
 
     private void account(int status) {

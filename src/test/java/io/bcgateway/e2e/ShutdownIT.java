@@ -29,14 +29,17 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.bcgateway.testing.CallerTransport;
 import io.bcgateway.testing.SimulatorClient;
 import io.bcgateway.testing.SimulatorProcess;
+import io.bcgateway.testing.TlsListener;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Graceful shutdown of the packaged gateway, as Kubernetes does it: 50 slow requests in flight at Business Central,
- * SIGTERM, then every one of the 50 completes with 200, new requests are refused (503 shutting-down, never sent to
- * BC), the process exits within the grace period, and afterwards the port refuses connections.
+ * Graceful shutdown of the packaged gateway, as Kubernetes does it: 50 slow requests in flight at Business Central
+ * (half over HTTP/1.1, half over HTTP/2 and TLS), SIGTERM, then every one of the 50 completes with 200 and is logged
+ * so, new requests are refused (503 shutting-down, never sent to BC), the process exits within the grace period, and
+ * afterwards the port refuses connections.
  */
 class ShutdownIT {
 
@@ -63,15 +66,26 @@ class ShutdownIT {
         Map<String, String> config = simulatorProcess.start();
         simulator = new SimulatorClient(config.get("gateway.connections.sim.base-url"));
         int port = freePort();
+        int tlsPort = freePort();
         String base = "http://127.0.0.1:" + port;
-        gateway = launchGateway(port, config);
+        gateway = launchGateway(port, tlsPort, config);
         awaitUp(base);
+        // Half the callers come over HTTPS with HTTP/2 (ALPN), all 25 on one connection: the drain waits for their
+        // streams as for HTTP/1.1 requests, and their answers are logged whole (status=200), not as broken off.
+        HttpClient tlsClient = CallerTransport.H2_TLS.client();
+        HttpRequest companiesOverTls = HttpRequest.newBuilder(URI.create("https://localhost:" + tlsPort
+                + "/bc/sim/api/v2.0/companies")).timeout(Duration.ofSeconds(60)).GET().build();
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest companies = HttpRequest.newBuilder(URI.create(base + "/bc/sim/api/v2.0/companies"))
                 .timeout(Duration.ofSeconds(60)).GET().build();
         assertEquals(200, client.send(companies, HttpResponse.BodyHandlers.ofString()).statusCode(), "warm-up");
+        // TLS's first handshake on both sides costs seconds on a busy machine: done before the clock starts, and the
+        // HTTP/2 connection it opens carries the 25.
+        HttpResponse<String> tlsWarmUp = tlsClient.send(companiesOverTls, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, tlsWarmUp.statusCode(), "warm-up over TLS");
+        assertEquals(HttpClient.Version.HTTP_2, tlsWarmUp.version());
 
         // Every request holds a running slot at BC for 8 s (time for all 50 to start on a busy machine); BC and the
         // gateway allow all 50 at once.
@@ -79,7 +93,8 @@ class ShutdownIT {
                 .put("maxQueued", 95));
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < IN_FLIGHT; i++) {
-            calls.add(client.sendAsync(companies, HttpResponse.BodyHandlers.ofString()));
+            calls.add(i % 2 == 0 ? client.sendAsync(companies, HttpResponse.BodyHandlers.ofString())
+                    : tlsClient.sendAsync(companiesOverTls, HttpResponse.BodyHandlers.ofString()));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LATENCY_MILLIS / 1000 - 1);
         int running = 0;
@@ -117,6 +132,8 @@ class ShutdownIT {
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains("\"value\""), "a whole answer");
         }
+        assertEquals(IN_FLIGHT / 2, calls.stream().filter(c -> c.join().version() == HttpClient.Version.HTTP_2).count(),
+                "half of them over HTTP/2 and TLS");
         assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway exits once the drain is done");
         if (bcRequestsAtSigterm >= 0) {
             assertEquals(bcRequestsAtSigterm, simulator.stats().getInteger("bcRequests"),
@@ -139,17 +156,23 @@ class ShutdownIT {
         long access = lines.stream().filter(l -> "io.bcgateway.access".equals(l.getString("loggerName")))
                 .filter(l -> l.getString("message").startsWith("GET /bc/sim/api/v2.0/companies connection=sim status=200"))
                 .count();
-        assertEquals(1 + IN_FLIGHT, access, "one access line per request: the warm-up and the 50");
+        assertEquals(2 + IN_FLIGHT, access, "one access line per request: the two warm-ups and the 50");
         assertTrue(lines.stream().anyMatch(l -> l.getString("message", "").startsWith("Shutting down")));
     }
 
-    private Process launchGateway(int port, Map<String, String> simulatorConfig) throws IOException {
+    private Process launchGateway(int port, int tlsPort, Map<String, String> simulatorConfig) throws IOException {
         Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the gateway first: " + jar);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
                 "-Dgateway.connections.sim.limits.max-running=100", "-Dgateway.upstream.max-pool-size=100"));
+        TlsListener.config().forEach((k, v) -> {
+            if (!k.endsWith("ssl-port")) {
+                command.add("-D" + k + "=" + v); // the certificate; the port is this test's
+            }
+        });
+        command.add("-Dquarkus.http.ssl-port=" + tlsPort);
         simulatorConfig.forEach((k, v) -> {
             if (k.startsWith("gateway.connections.sim.")) {
                 command.add("-D" + k + "=" + v);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -19,16 +20,24 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import io.bcgateway.testing.CallerTransport;
 import io.bcgateway.testing.Gateway;
 import io.bcgateway.testing.LogCapture;
 import io.bcgateway.testing.SimulatorProcess;
+import io.bcgateway.testing.TlsListener;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
-/** Microsoft's S2S walkthrough, through the gateway, with no token handling by the caller. */
+/**
+ * Microsoft's S2S walkthrough, through the gateway, with no token handling by the caller: in clear and over TLS, and
+ * the paging over HTTP/2 as well.
+ */
 @QuarkusTest
 @WithTestResource(SimulatorProcess.class)
 class WalkthroughTest {
@@ -41,12 +50,23 @@ class WalkthroughTest {
                 .extract().path("value[0].id");
     }
 
-    @Test
-    void createFindRenameAndDeleteACustomer() {
+    /** rest-assured speaks HTTP/1.1, in clear or over TLS (trusting the test listener's certificate). */
+    private static RequestSpecification over(CallerTransport transport) {
+        return switch (transport) {
+            case HTTP_1_1 -> given();
+            case HTTPS_1_1 -> given().baseUri("https://localhost").port(TlsListener.port())
+                    .trustStore(TlsListener.dir().resolve("client-trust.p12").toFile(), TlsListener.PASSWORD);
+            default -> throw new IllegalArgumentException(transport + ": rest-assured speaks HTTP/1.1 only");
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CallerTransport.class, names = { "HTTP_1_1", "HTTPS_1_1" })
+    void createFindRenameAndDeleteACustomer(CallerTransport transport) {
         String company = firstCompanyId();
         String customers = API + "/companies(" + company + ")/customers";
 
-        Response created = given().contentType("application/json")
+        Response created = over(transport).contentType("application/json")
                 .body("{\"displayName\":\"Gateway Walkthrough Ltd.\",\"type\":\"Company\",\"city\":\"Atlanta\"}")
                 .post(customers);
         created.then().statusCode(201).body("displayName", equalTo("Gateway Walkthrough Ltd."));
@@ -54,42 +74,46 @@ class WalkthroughTest {
         String etag = created.path("'@odata.etag'");
         assertNotNull(etag);
 
-        given().queryParam("$filter", "displayName eq 'Gateway Walkthrough Ltd.'").get(customers)
+        over(transport).queryParam("$filter", "displayName eq 'Gateway Walkthrough Ltd.'").get(customers)
                 .then().statusCode(200).body("value", hasSize(1)).body("value[0].id", equalTo(id));
 
-        Response renamed = given().contentType("application/json").header("If-Match", etag)
+        Response renamed = over(transport).contentType("application/json").header("If-Match", etag)
                 .body("{\"displayName\":\"Gateway Walkthrough Renamed\"}")
                 .patch(customers + "(" + id + ")");
         renamed.then().statusCode(200).body("displayName", equalTo("Gateway Walkthrough Renamed"))
                 .body("'@odata.etag'", not(equalTo(etag)));
 
         // BC's own errors pass through unchanged: a stale ETag is BC's 409, not a gateway problem.
-        given().contentType("application/json").header("If-Match", etag).body("{\"displayName\":\"Stale\"}")
+        over(transport).contentType("application/json").header("If-Match", etag).body("{\"displayName\":\"Stale\"}")
                 .patch(customers + "(" + id + ")")
                 .then().statusCode(409).contentType(startsWith("application/json"))
                 .body("error.code", equalTo("Request_EntityChanged"));
 
-        given().header("If-Match", (String) renamed.path("'@odata.etag'")).delete(customers + "(" + id + ")")
+        over(transport).header("If-Match", (String) renamed.path("'@odata.etag'")).delete(customers + "(" + id + ")")
                 .then().statusCode(204);
-        given().get(customers + "(" + id + ")").then().statusCode(404).body("error.code", not(equalTo(null)));
+        over(transport).get(customers + "(" + id + ")").then().statusCode(404).body("error.code", not(equalTo(null)));
     }
 
-    @Test
-    void pagesThroughTheGatewayByFollowingRewrittenNextLinks() {
-        String first = Gateway.url(API + "/companies(" + firstCompanyId() + ")/customers?$select=id,displayName");
+    /** Over HTTP/2 the links are made from {@code :authority}, as over HTTP/1.1 from {@code Host}. */
+    @ParameterizedTest
+    @EnumSource(value = CallerTransport.class, names = "H2C_PRIOR_KNOWLEDGE", mode = EnumSource.Mode.EXCLUDE)
+    void pagesThroughTheGatewayByFollowingRewrittenNextLinks(CallerTransport transport) throws Exception {
+        String first = transport.uri(API + "/companies(" + firstCompanyId() + ")/customers?$select=id,displayName")
+                .toString();
+        HttpClient client = transport.client();
         Set<String> ids = new HashSet<>();
         int pages = 0;
         String next = first;
         while (next != null && pages < 50) {
             // java.net.http sends the link exactly as the gateway wrote it
-            HttpResponse<String> r = Gateway.send(HttpRequest.newBuilder(URI.create(next))
-                    .header("Prefer", "odata.maxpagesize=10").GET().build());
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(next)).timeout(Duration.ofSeconds(30))
+                    .header("Prefer", "odata.maxpagesize=10").GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             JsonPath page = JsonPath.from(r.body());
             ids.addAll(page.getList("value.id"));
             next = page.getString("'@odata.nextLink'");
             if (next != null) {
-                assertTrue(next.startsWith(Gateway.url("/bc/sim/api/v2.0/companies(")), next);
+                assertTrue(next.startsWith(transport.uri("/bc/sim/api/v2.0/companies(").toString()), next);
             }
             pages++;
         }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -18,8 +19,11 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 
+import io.bcgateway.testing.LogCapture;
 import io.bcgateway.testing.MutualTlsProfile;
+import io.bcgateway.testing.PrometheusText;
 import io.bcgateway.testing.SimulatorProcess;
+import io.bcgateway.testing.TlsListener;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,8 +45,22 @@ class MutualTlsCallerTest {
     @Test
     void aConfiguredClientCertificateActsAsItsCallerWithinItsPolicy() throws Exception {
         HttpClient orders = client("order-service");
-        HttpResponse<String> read = orders.send(get(httpsCompanies), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, read.statusCode(), read.body());
+        PrometheusText before = PrometheusText.scrape();
+        try (LogCapture logs = LogCapture.install()) {
+            HttpResponse<String> read = orders.send(get(httpsCompanies), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, read.statusCode(), read.body());
+            // What the gateway recorded of it: the caller's name and BC's status, once.
+            String requestId = read.headers().firstValue("request-id").orElseThrow();
+            List<String> access = logs.awaitLines(l -> l.startsWith("io.bcgateway.access")
+                    && l.contains("bc_request_id=" + requestId + " "), 1, Duration.ofSeconds(10));
+            assertEquals(1, access.size(), "one access line: " + logs.lines());
+            assertTrue(access.get(0).contains(" connection=sim status=200 ") && access.get(0).endsWith(" caller=orders"),
+                    access.get(0));
+            PrometheusText after = PrometheusText.scrape();
+            assertEquals(1, requests(after) - requests(before), "counted once");
+            assertEquals(1, requests(after, "outcome", "bc", "status_class", "2xx")
+                    - requests(before, "outcome", "bc", "status_class", "2xx"), "counted as BC's 2xx");
+        }
         HttpResponse<String> write = orders.send(HttpRequest.newBuilder(httpsCompanies.toURI())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -76,6 +94,14 @@ class MutualTlsCallerTest {
         assertEquals(401, r.statusCode());
     }
 
+    private static double requests(PrometheusText scrape, String... labels) {
+        String[] pairs = new String[labels.length + 2];
+        pairs[0] = "connection";
+        pairs[1] = "sim";
+        System.arraycopy(labels, 0, pairs, 2, labels.length);
+        return scrape.sum("bc_gateway_requests_total", pairs);
+    }
+
     private static HttpRequest get(URL url) throws Exception {
         return HttpRequest.newBuilder(url.toURI()).timeout(Duration.ofSeconds(30)).GET().build();
     }
@@ -93,7 +119,7 @@ class MutualTlsCallerTest {
 
     private static HttpClient clientWith(KeyStore keys) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(MutualTlsProfile.DIR.resolve("client-trust.p12"))) {
+        try (InputStream in = Files.newInputStream(TlsListener.dir().resolve("client-trust.p12"))) {
             trust.load(in, MutualTlsProfile.PASSWORD.toCharArray());
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
