@@ -79,7 +79,10 @@ final class BatchSplitter {
         return chunks;
     }
 
-    /** Why the chunks cannot be sent one after another (a {@code dependsOn} into another chunk), or null. */
+    /**
+     * Why the chunks cannot be sent one after another (a {@code dependsOn} into another chunk, or one that is not a
+     * list), or null.
+     */
     static String crossChunkDependency(List<JsonArray> chunks) {
         Map<String, Integer> chunkOf = new HashMap<>();
         for (int c = 0; c < chunks.size(); c++) {
@@ -92,9 +95,12 @@ final class BatchSplitter {
         }
         for (int c = 0; c < chunks.size(); c++) {
             for (Object o : chunks.get(c)) {
-                JsonArray depends = ((JsonObject) o).getJsonArray("dependsOn");
-                if (depends == null) {
+                Object dependsOn = ((JsonObject) o).getValue("dependsOn");
+                if (dependsOn == null) {
                     continue;
+                }
+                if (!(dependsOn instanceof JsonArray depends)) { // getJsonArray would throw in the body handler
+                    return "operation '" + ((JsonObject) o).getValue("id") + "': dependsOn must be a list of ids";
                 }
                 for (Object d : depends) {
                     Integer other = chunkOf.get(String.valueOf(d));

@@ -20,7 +20,7 @@ class NextLinkRewriterFuzzTest {
     private static final UnaryOperator<String> SOME_LINKS = link -> link.isEmpty()
             || (link.charAt(link.length() - 1) & 1) == 1 ? null : "https://gw.example/bc/c/" + link.length();
 
-    @FuzzTest(maxDuration = "${fuzz.duration:2m}")
+    @FuzzTest(maxDuration = "2m")
     void anyCuttingGivesTheRewriteOfTheWholePage(FuzzedDataProvider data) {
         int[] cuts = data.consumeInts(data.consumeInt(0, 64));
         byte[] page = data.consumeRemainingAsBytes();

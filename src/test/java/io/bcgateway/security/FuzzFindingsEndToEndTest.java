@@ -15,16 +15,20 @@ import io.bcgateway.testing.SimulatorProcess;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Percent-encoded control characters in the path ({@code %0d%0a}, {@code %09}, {@code %7f}, ...) are refused with a
- * 400 problem before anything is sent, like their raw forms (issue 16 section 4; found again by the path guard's
- * fuzz test). Same profile and simulator as {@link HostileInputTest}, so Quarkus does not restart between them.
+ * The fuzz tests' findings, end to end through the gateway: each is a clear 400 problem and nothing reaches BC.
+ * Percent-encoded control characters in the path ({@code %0d%0a}, {@code %09}, {@code %7f}, ...) are refused like
+ * their raw forms (issue 16 section 4; found again by {@code PathGuardFuzzTest}); a {@code $batch} of more than 100
+ * operations whose {@code dependsOn} is not a list is refused instead of failing inside the splitter
+ * ({@code BatchSplitterFuzzTest}). Same profile and simulator as {@link HostileInputTest}, so Quarkus does not
+ * restart between them.
  */
 @QuarkusTest
 @WithTestResource(SimulatorProcess.class)
-class EncodedControlCharacterTest {
+class FuzzFindingsEndToEndTest {
 
     @InjectSimulator
     SimulatorClient simulator;
@@ -40,6 +44,24 @@ class EncodedControlCharacterTest {
         assertEquals(400, answer.status(), answer.body());
         assertEquals("application/problem+json", answer.contentType());
         assertEquals("the path contains an encoded control character", new JsonObject(answer.body()).getString("detail"));
+        assertEquals(List.of(), simulator.bcRequests(), "nothing reached BC");
+    }
+
+    @Test
+    void aSplitBatchWhoseDependsOnIsNotAListIsRefused() {
+        simulator.resetRequestLog();
+        JsonArray requests = new JsonArray();
+        for (int i = 0; i < 101; i++) {
+            requests.add(new JsonObject().put("id", "op" + i).put("method", "GET").put("url", "companies"));
+        }
+        requests.getJsonObject(100).put("dependsOn", "op0");
+        byte[] body = new JsonObject().put("requests", requests).toBuffer().getBytes();
+        RawHttp.Answer answer = RawHttp.send(RestAssured.port,
+                "POST /bc/sim/api/v2.0/$batch HTTP/1.1\r\nContent-Type: application/json", body);
+
+        assertEquals(400, answer.status(), answer.body());
+        assertEquals("application/problem+json", answer.contentType());
+        assertEquals("operation 'op100': dependsOn must be a list of ids", new JsonObject(answer.body()).getString("detail"));
         assertEquals(List.of(), simulator.bcRequests(), "nothing reached BC");
     }
 
