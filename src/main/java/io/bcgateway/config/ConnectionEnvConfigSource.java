@@ -37,6 +37,12 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
     private static final java.util.regex.Pattern POOL = java.util.regex.Pattern
             .compile("(.+)_POOL_([A-Z0-9]+(?:_[A-Z0-9]+)*?)_(CLIENT_ID|CLIENT_SECRET)");
 
+    /**
+     * What may stand after the prefix. A dot (Kubernetes and Linux allow it in variable names) would add a level to
+     * the property name and move the value under another connection or key; such a variable is not read.
+     */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]+");
+
     private final Map<String, String> properties;
 
     public ConnectionEnvConfigSource() {
@@ -48,6 +54,9 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
         env.forEach((name, value) -> {
             if (name.startsWith(CALLERS_PREFIX)) {
                 String rest = name.substring(CALLERS_PREFIX.length());
+                if (!NAME.matcher(rest).matches()) {
+                    return;
+                }
                 for (String key : CALLER_KEYS) {
                     if (rest.endsWith("_" + key) && rest.length() > key.length() + 1) {
                         props.put("gateway.caller-auth.callers." + dashed(rest.substring(0, rest.length() - key.length() - 1))
@@ -61,6 +70,9 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
                 return;
             }
             String rest = name.substring(PREFIX.length());
+            if (!NAME.matcher(rest).matches()) {
+                return;
+            }
             java.util.regex.Matcher pool = POOL.matcher(rest);
             if (pool.matches()) {
                 props.put("gateway.connections." + dashed(pool.group(1)) + ".pool." + dashed(pool.group(2)) + "."

@@ -53,33 +53,11 @@ final class BatchSplitter {
                     + "at most 100 operations; it cannot be split (send at most 100)").send(request.response());
             return;
         }
-        List<JsonArray> chunks = new ArrayList<>();
-        Map<String, Integer> chunkOf = new HashMap<>();
-        for (int i = 0; i < requests.size(); i++) {
-            if (i % BC_MAX_OPERATIONS == 0) {
-                chunks.add(new JsonArray());
-            }
-            JsonObject op = requests.getJsonObject(i);
-            chunks.get(chunks.size() - 1).add(op);
-            if (op.getValue("id") != null) {
-                chunkOf.put(String.valueOf(op.getValue("id")), chunks.size() - 1);
-            }
-        }
-        for (int c = 0; c < chunks.size(); c++) {
-            for (Object o : chunks.get(c)) {
-                JsonArray depends = ((JsonObject) o).getJsonArray("dependsOn");
-                if (depends == null) {
-                    continue;
-                }
-                for (Object d : depends) {
-                    Integer other = chunkOf.get(String.valueOf(d));
-                    if (other != null && other != c) {
-                        Problems.badRequest(connection.name(), "operation dependsOn '" + d + "' in another chunk of "
-                                + "100; keep dependent operations within the same 100").send(request.response());
-                        return;
-                    }
-                }
-            }
+        List<JsonArray> chunks = chunks(requests);
+        String crossing = crossChunkDependency(chunks);
+        if (crossing != null) {
+            Problems.badRequest(connection.name(), crossing).send(request.response());
+            return;
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         HeaderFilter.copyRequestHeaders(request.headers(), headers);
@@ -87,6 +65,53 @@ final class BatchSplitter {
         headers.set("Content-Type", "application/json");
         JsonArray responses = new JsonArray();
         sendChunk(Vertx.currentContext(), request, connection, upstreamUri, headers, chunks, 0, responses);
+    }
+
+    /** {@code requests} cut into consecutive chunks of at most 100 operations, in their order. */
+    static List<JsonArray> chunks(JsonArray requests) {
+        List<JsonArray> chunks = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            if (i % BC_MAX_OPERATIONS == 0) {
+                chunks.add(new JsonArray());
+            }
+            chunks.get(chunks.size() - 1).add(requests.getValue(i));
+        }
+        return chunks;
+    }
+
+    /**
+     * Why the chunks cannot be sent one after another (a {@code dependsOn} into another chunk, or one that is not a
+     * list), or null.
+     */
+    static String crossChunkDependency(List<JsonArray> chunks) {
+        Map<String, Integer> chunkOf = new HashMap<>();
+        for (int c = 0; c < chunks.size(); c++) {
+            for (Object o : chunks.get(c)) {
+                Object id = ((JsonObject) o).getValue("id");
+                if (id != null) {
+                    chunkOf.put(String.valueOf(id), c);
+                }
+            }
+        }
+        for (int c = 0; c < chunks.size(); c++) {
+            for (Object o : chunks.get(c)) {
+                Object dependsOn = ((JsonObject) o).getValue("dependsOn");
+                if (dependsOn == null) {
+                    continue;
+                }
+                if (!(dependsOn instanceof JsonArray depends)) { // getJsonArray would throw in the body handler
+                    return "operation '" + ((JsonObject) o).getValue("id") + "': dependsOn must be a list of ids";
+                }
+                for (Object d : depends) {
+                    Integer other = chunkOf.get(String.valueOf(d));
+                    if (other != null && other != c) {
+                        return "operation dependsOn '" + d + "' in another chunk of 100; keep dependent operations "
+                                + "within the same 100";
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private void sendChunk(Context context, HttpServerRequest request, Connection connection, String uri,
@@ -118,7 +143,7 @@ final class BatchSplitter {
                 });
     }
 
-    private static void failAll(JsonArray chunk, int status, Object error, JsonArray responses) {
+    static void failAll(JsonArray chunk, int status, Object error, JsonArray responses) {
         for (Object o : chunk) {
             responses.add(new JsonObject().put("id", ((JsonObject) o).getValue("id")).put("status", status)
                     .put("headers", new JsonObject().put("Content-Type", "application/json"))

@@ -129,10 +129,12 @@ public final class NextLinkRewriter {
     }
 
     private Buffer rewritten() {
-        String original = value.toString(StandardCharsets.UTF_8);
+        Buffer original = value;
         value = null;
-        String replacement = rewrite.apply(original);
-        return Buffer.buffer(replacement != null ? replacement : original, "UTF-8");
+        String replacement = rewrite.apply(original.toString(StandardCharsets.UTF_8));
+        // A kept link goes on as the bytes that came: decoding and re-encoding would turn bytes that are not UTF-8
+        // into U+FFFD (found by NextLinkRewriterFuzzTest).
+        return replacement != null ? Buffer.buffer(replacement, "UTF-8") : original;
     }
 
     private static Buffer append(Buffer out, Buffer chunk, int from, int to) {

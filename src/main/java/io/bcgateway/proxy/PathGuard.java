@@ -1,11 +1,9 @@
 package io.bcgateway.proxy;
 
-import java.util.Locale;
-
 /**
  * Refuses caller paths that could leave the connection's API prefix or be read differently by another server:
  * dot segments (plain or percent-encoded; checked once for every route by {@link RequestTargetGuard}, before
- * routing), encoded slashes and backslashes, backslashes, and control characters.
+ * routing), encoded slashes and backslashes, backslashes, and control characters (raw or percent-encoded).
  * The query string is forwarded unchanged, but must not carry control characters either.
  */
 public final class PathGuard {
@@ -24,16 +22,30 @@ public final class PathGuard {
                 return "the path contains a control character or a backslash";
             }
         }
-        if (rest.indexOf('%') >= 0) {
-            String lower = rest.toLowerCase(Locale.ROOT);
-            if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
-                return "the path contains an encoded slash, backslash or NUL";
+        // Percent-encoded, the same bytes would reach BC and be decoded there: %2F and %5C would cut the path where
+        // the gateway saw none, and %0D%0A, %09, %00 or %7F are control characters like their raw forms.
+        for (int i = rest.indexOf('%'); i >= 0 && i + 2 < rest.length(); i = rest.indexOf('%', i + 1)) {
+            int high = hexDigit(rest.charAt(i + 1));
+            int low = hexDigit(rest.charAt(i + 2));
+            if (high < 0 || low < 0) {
+                continue; // not an escape: BC refuses or keeps a stray '%'
+            }
+            int c = high * 16 + low;
+            if (c == '/' || c == '\\') {
+                return "the path contains an encoded slash or backslash";
+            }
+            if (c < 0x20 || c == 0x7f) {
+                return "the path contains an encoded control character";
             }
         }
         if (rest.startsWith("/")) {
             return "the path contains an empty segment";
         }
         return null;
+    }
+
+    private static int hexDigit(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     /**
