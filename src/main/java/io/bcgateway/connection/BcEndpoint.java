@@ -87,6 +87,22 @@ public final class BcEndpoint {
         return port;
     }
 
+    /** The environment online; empty on-premises. */
+    public Optional<String> environment() {
+        return Optional.ofNullable(environment);
+    }
+
+    /**
+     * The start of every address BC writes into its answers for this connection, as BC spells it (host in lower
+     * case, no default port): online up to {@code /v2.0/}, where the tenant (optional) and the environment follow;
+     * on-premises the whole API base.
+     */
+    public String linkBase() {
+        boolean defaultPort = port == (ssl ? 443 : 80);
+        return (ssl ? "https://" : "http://") + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port)
+                + basePath + "/" + (environment == null ? "" : "v2.0/");
+    }
+
     /** The upstream request target (path and query) for the caller's {@code rest} of the path and raw query. */
     public String upstreamUri(String rest, String rawQuery) {
         StringBuilder sb = new StringBuilder(pathPrefix.length() + rest.length() + 1
