@@ -29,6 +29,22 @@ public final class TokenException extends RuntimeException {
         this.entraError = entraError;
     }
 
+    /** How messages about the token endpoint begin; {@link #at(String)} puts the endpoint's URL after it. */
+    static final String ENDPOINT = "token endpoint ";
+
+    /**
+     * The same failure, its message naming the token endpoint: {@code token endpoint https://login.../token is
+     * unreachable: connection refused}. A message that is not about the endpoint stays as it is.
+     */
+    public TokenException at(String url) {
+        String m = getMessage();
+        if (m == null || !m.startsWith(ENDPOINT) || m.startsWith(ENDPOINT + url + " ")) {
+            return this;
+        }
+        return new TokenException(kind, entraStatus, aadstsCode, entraError, ENDPOINT + url + " "
+                + m.substring(ENDPOINT.length()));
+    }
+
     public Kind kind() {
         return kind;
     }
