@@ -120,12 +120,12 @@ public class Connections {
         List<String> labels = new ArrayList<>();
         labels.add(name);
         principals.add(principal(name, name, c, c.clientId(), credential, tokenUrl, config, throttle, oidcClients,
-                clock, timers, metrics, cluster, vertx.fileSystem()));
+                clock, timers, metrics, cluster, vertx));
         c.pool().forEach((id, member) -> {
             labels.add(name + "/" + id);
             principals.add(principal(name, name + "/" + id, c, member.clientId(),
                     new Credential.Secret(member.clientSecret()), tokenUrl, config, throttle, oidcClients, clock,
-                    timers, metrics, cluster, vertx.fileSystem()));
+                    timers, metrics, cluster, vertx));
         });
         ThrottleConfig.Retry retry = throttle.retry();
         RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
@@ -144,10 +144,11 @@ public class Connections {
     private static Principal principal(String connection, String label, ConnectionConfig c, String clientId,
             Credential credential, String tokenUrl, GatewayConfig config, ThrottleConfig throttle,
             OidcClients oidcClients, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster,
-            FileSystem files) {
+            Vertx vertx) {
         GatewayConfig.Token t = config.token();
-        TokenSource tokens = new TokenSource(label, metrics.timed(connection, label, TokenEndpoint.naming(tokenUrl,
-                fetcher(label, c, clientId, credential, tokenUrl, config, oidcClients, clock, files))), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
+        TokenSource tokens = new TokenSource(label, metrics.timed(connection, label, TokenEndpoint.naming(vertx, tokenUrl,
+                config.upstream().connectTimeout(), fetcher(label, c, clientId, credential, tokenUrl, config, oidcClients,
+                clock, vertx.fileSystem()))), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
                 t.failureBackoffMax());
         LimitsConfig limits = c.limits();
         int maxRunning = limits.maxRunning().orElse(throttle.maxRunning());

@@ -86,8 +86,7 @@ public final class OidcTokenFetcher implements TokenFetcher {
         Matcher oauth = OAUTH_ERROR.matcher(message);
         String error = oauth.find() ? oauth.group(1) : null;
         if (code == 0 && error == null) {
-            return new TokenException(TokenException.Kind.UNAVAILABLE, 0, null, null,
-                    TokenException.ENDPOINT + "is unreachable: " + whyUnreachable(failure));
+            return TokenException.unreachable(whyUnreachable(failure));
         }
         Matcher aadsts = AADSTS.matcher(message);
         String aadstsCode = aadsts.find() ? "AADSTS" + aadsts.group(1) : null;
@@ -103,11 +102,15 @@ public final class OidcTokenFetcher implements TokenFetcher {
 
     /**
      * Why no answer came, in the operator's words: refused, unknown host, TLS failure or timeout, then the
-     * innermost cause's type. Only the cause's type is named: its message could quote the request.
+     * innermost cause's type (only its type: its message could quote the request); null when the failure does not
+     * tell.
      */
     static String whyUnreachable(Throwable failure) {
         if (failure instanceof io.smallrye.mutiny.TimeoutException || has(failure, java.util.concurrent.TimeoutException.class)) {
             return "no answer in time";
+        }
+        if (failure.getCause() == null && failure instanceof io.quarkus.oidc.client.OidcClientException) {
+            return null; // the client dropped the cause: TokenEndpoint finds out
         }
         String why;
         if (has(failure, io.netty.channel.ConnectTimeoutException.class)) {

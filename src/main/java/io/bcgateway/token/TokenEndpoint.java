@@ -2,14 +2,18 @@ package io.bcgateway.token;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 
 import io.bcgateway.config.ConnectionConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 
 /**
  * Where a connection asks Entra ID for tokens, and that address as operators see it: in the message of a failed
  * token request, the connection's start-up log line and the status page. An operator who reads "unreachable" must
- * see which URL the gateway tried.
+ * see which URL the gateway tried, and why it failed.
  */
 public final class TokenEndpoint {
 
@@ -41,8 +45,13 @@ public final class TokenEndpoint {
         }
     }
 
-    /** {@code fetcher}, whose failures name the token endpoint {@code url} (as {@link #shown(String)}). */
-    public static TokenFetcher naming(String url, TokenFetcher fetcher) {
+    /**
+     * {@code fetcher}, whose failures name the token endpoint {@code url} (as {@link #shown(String)}). When the
+     * endpoint was unreachable and the failure does not say why, one connection attempt to the endpoint (TCP, and
+     * TLS for https, bounded by {@code connectTimeout}) finds out; failed token requests are already spaced out by
+     * {@link TokenSource}'s back-off, so this adds at most one connection per failed token request.
+     */
+    public static TokenFetcher naming(Vertx vertx, String url, Duration connectTimeout, TokenFetcher fetcher) {
         String shown = shown(url);
         return () -> {
             Future<TokenFetcher.Fetched> fetched;
@@ -51,7 +60,40 @@ public final class TokenEndpoint {
             } catch (RuntimeException e) {
                 fetched = Future.failedFuture(e);
             }
-            return fetched.recover(e -> Future.failedFuture(e instanceof TokenException te ? te.at(shown) : e));
+            return fetched.recover(e -> {
+                if (!(e instanceof TokenException te)) {
+                    return Future.failedFuture(e);
+                }
+                if (!te.reasonUnknown()) {
+                    return Future.failedFuture(te.at(shown));
+                }
+                return whyUnreachable(vertx, url, connectTimeout)
+                        .transform(why -> Future.failedFuture(TokenException.unreachable(why.result()).at(shown)));
+            });
         };
+    }
+
+    /** Connects to the endpoint once to tell refused, unknown host, TLS failure and timeout apart. */
+    static Future<String> whyUnreachable(Vertx vertx, String url, Duration connectTimeout) {
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (URISyntaxException e) {
+            return Future.succeededFuture("not a valid URL");
+        }
+        boolean ssl = "https".equalsIgnoreCase(u.getScheme());
+        int port = u.getPort() != -1 ? u.getPort() : ssl ? 443 : 80;
+        NetClient client = vertx.createNetClient(new NetClientOptions().setSsl(ssl)
+                .setHostnameVerificationAlgorithm(ssl ? "HTTPS" : "")
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())));
+        return client.connect(port, u.getHost()).transform(ar -> {
+            client.close();
+            if (ar.succeeded()) {
+                ar.result().close();
+                return Future.succeededFuture("the request failed, though the endpoint accepts connections now");
+            }
+            String why = OidcTokenFetcher.whyUnreachable(ar.cause());
+            return Future.succeededFuture(why != null ? why : "connection failed");
+        });
     }
 }

@@ -31,6 +31,23 @@ public final class TokenException extends RuntimeException {
 
     /** How messages about the token endpoint begin; {@link #at(String)} puts the endpoint's URL after it. */
     static final String ENDPOINT = "token endpoint ";
+    private static final String UNREACHABLE = ENDPOINT + "is unreachable";
+
+    /**
+     * No answer came from the token endpoint; {@code why} says why (connection refused, unknown host, TLS failure,
+     * timeout), or is null when the failure did not tell (see {@link #reasonUnknown()}).
+     */
+    static TokenException unreachable(String why) {
+        return new TokenException(Kind.UNAVAILABLE, 0, null, null, why == null ? UNREACHABLE : UNREACHABLE + ": " + why);
+    }
+
+    /**
+     * The endpoint was unreachable and the failure did not say why: quarkus-oidc-client logs the transport error
+     * and then fails with a bare "OIDC Server is not available", its cause dropped.
+     */
+    boolean reasonUnknown() {
+        return UNREACHABLE.equals(getMessage());
+    }
 
     /**
      * The same failure, its message naming the token endpoint: {@code token endpoint https://login.../token is

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.oidc.client.OidcClientException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -45,7 +47,11 @@ class TokenEndpointTest {
                 .compose(req -> req.send("grant_type=client_credentials"))
                 .<TokenFetcher.Fetched>compose(res -> Future.failedFuture("unexpected answer " + res.statusCode()))
                 .recover(e -> Future.failedFuture(OidcTokenFetcher.classify(e)));
-        Throwable failure = TokenEndpoint.naming(url, real).fetch().toCompletionStage().toCompletableFuture()
+        return failureOf(url, real);
+    }
+
+    private static String failureOf(String url, TokenFetcher fetcher) throws Exception {
+        Throwable failure = TokenEndpoint.naming(vertx, url, Duration.ofSeconds(5), fetcher).fetch().toCompletionStage().toCompletableFuture()
                 .handle((ok, e) -> e).get(30, TimeUnit.SECONDS);
         TokenException te = (TokenException) (failure.getCause() instanceof TokenException t ? t : failure);
         assertEquals(TokenException.Kind.UNAVAILABLE, te.kind());
@@ -84,6 +90,21 @@ class TokenEndpointTest {
         } finally {
             plain.close();
         }
+    }
+
+    /** quarkus-oidc-client's own failure when nothing answers: a bare message, the cause dropped. */
+    private static final TokenFetcher OIDC_CLIENT_UNAVAILABLE = () -> Future.failedFuture(
+            OidcTokenFetcher.classify(new OidcClientException("OIDC Server is not available")));
+
+    @Test
+    void whenTheOidcClientDropsTheCauseOneConnectionAttemptFindsItOut() throws Exception {
+        int port = closedPort();
+        String refused = "http://127.0.0.1:" + port + "/tenant/oauth2/v2.0/token";
+        assertTrue(failureOf(refused, OIDC_CLIENT_UNAVAILABLE).startsWith(
+                "token endpoint " + refused + " is unreachable: connection refused ("), refused);
+        String unknown = "https://login.bc-gateway-test.invalid/tenant/oauth2/v2.0/token";
+        assertTrue(failureOf(unknown, OIDC_CLIENT_UNAVAILABLE).startsWith(
+                "token endpoint " + unknown + " is unreachable: unknown host ("), unknown);
     }
 
     @Test
