@@ -1,6 +1,7 @@
 package io.bcgateway.proxy;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.bcgateway.connection.BcEndpoint;
 import io.vertx.core.MultiMap;
@@ -18,12 +19,15 @@ final class BcAddresses {
     private BcAddresses() {
     }
 
-    /** Rewrites the address headers in {@code headers} in place; {@code gatewayPrefix} ends in {@code /}. */
-    static void rewriteHeaders(MultiMap headers, BcEndpoint endpoint, String gatewayPrefix) {
+    /**
+     * Rewrites the address headers in {@code headers} in place; {@code gatewayPrefix} (ending in {@code /}) is only
+     * asked for when there is one to rewrite.
+     */
+    static void rewriteHeaders(MultiMap headers, BcEndpoint endpoint, Supplier<String> gatewayPrefix) {
         for (String name : ADDRESS_HEADERS) {
             String value = headers.get(name);
             if (value != null) {
-                endpoint.restOf(value).ifPresent(rest -> headers.set(name, gatewayPrefix + rest));
+                endpoint.restOf(value).ifPresent(rest -> headers.set(name, gatewayPrefix.get() + rest));
             }
         }
     }

@@ -385,8 +385,7 @@ final class ProxyExchange {
             response.setStatusMessage(upstream.statusMessage());
         }
         HeaderFilter.copyResponseHeaders(upstream.headers(), response.headers());
-        String gatewayPrefix = GatewayUrl.base(request) + "/bc/" + connection.name() + "/";
-        BcAddresses.rewriteHeaders(response.headers(), connection.endpoint(), gatewayPrefix);
+        BcAddresses.rewriteHeaders(response.headers(), connection.endpoint(), this::gatewayPrefix);
         if (answer.body() != null) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH);
             response.end(answer.body());
@@ -394,7 +393,7 @@ final class ProxyExchange {
             return;
         }
         BcLinkRewriter rewriter = shouldRewriteLinks(upstream)
-                ? BcLinkRewriter.of(connection.endpoint(), gatewayPrefix) : null;
+                ? BcLinkRewriter.of(connection.endpoint(), gatewayPrefix()) : null;
         if (rewriter != null) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH); // a rewritten link changes the length
         }
@@ -404,6 +403,11 @@ final class ProxyExchange {
         }
         piping = true;
         upstream.pipeTo(new CallerBodyStream(response, rewriter)).onComplete(this::relayed);
+    }
+
+    /** This connection's address at the gateway, as the caller reached it, for BC's addresses in an answer. */
+    private String gatewayPrefix() {
+        return GatewayUrl.base(request) + "/bc/" + connection.name() + "/";
     }
 
     private void relayed(AsyncResult<Void> result) {
