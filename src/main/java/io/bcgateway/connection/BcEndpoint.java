@@ -21,6 +21,7 @@ public final class BcEndpoint {
     private final String environment;
     private final String pathPrefix;
     private final String origin;
+    private final String linkBase;
 
     private BcEndpoint(boolean ssl, String host, int port, String basePath, String environment) {
         this.ssl = ssl;
@@ -30,6 +31,9 @@ public final class BcEndpoint {
         this.environment = environment;
         this.pathPrefix = environment == null ? basePath + "/" : basePath + "/v2.0/" + environment + "/";
         this.origin = (ssl ? "https://" : "http://") + host.toLowerCase(Locale.ROOT) + ":" + port;
+        boolean defaultPort = port == (ssl ? 443 : 80);
+        this.linkBase = (ssl ? "https://" : "http://") + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port)
+                + basePath + "/" + (environment == null ? "" : "v2.0/");
     }
 
     /**
@@ -98,9 +102,7 @@ public final class BcEndpoint {
      * on-premises the whole API base.
      */
     public String linkBase() {
-        boolean defaultPort = port == (ssl ? 443 : 80);
-        return (ssl ? "https://" : "http://") + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port)
-                + basePath + "/" + (environment == null ? "" : "v2.0/");
+        return linkBase;
     }
 
     /** The upstream request target (path and query) for the caller's {@code rest} of the path and raw query. */
