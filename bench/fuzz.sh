@@ -26,7 +26,7 @@ OUT=${FUZZ_REPORT:-$HERE/results/fuzz.md}
 LOGS=$ROOT/target/fuzz-logs
 TARGETS=(
   "io.bcgateway.proxy.PathGuardFuzzTest"
-  "io.bcgateway.proxy.NextLinkRewriterFuzzTest"
+  "io.bcgateway.proxy.BcLinkRewriterFuzzTest"
   "io.bcgateway.fanout.PageParserFuzzTest"
   "io.bcgateway.fanout.BatchSplitterFuzzTest"
   "io.bcgateway.proxy.DeadlineFuzzTest"

@@ -21,6 +21,7 @@ public final class BcEndpoint {
     private final String environment;
     private final String pathPrefix;
     private final String origin;
+    private final String linkBase;
 
     private BcEndpoint(boolean ssl, String host, int port, String basePath, String environment) {
         this.ssl = ssl;
@@ -30,6 +31,9 @@ public final class BcEndpoint {
         this.environment = environment;
         this.pathPrefix = environment == null ? basePath + "/" : basePath + "/v2.0/" + environment + "/";
         this.origin = (ssl ? "https://" : "http://") + host.toLowerCase(Locale.ROOT) + ":" + port;
+        boolean defaultPort = port == (ssl ? 443 : 80);
+        this.linkBase = (ssl ? "https://" : "http://") + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port)
+                + basePath + "/" + (environment == null ? "" : "v2.0/");
     }
 
     /**
@@ -85,6 +89,20 @@ public final class BcEndpoint {
 
     public int port() {
         return port;
+    }
+
+    /** The environment online; empty on-premises. */
+    public Optional<String> environment() {
+        return Optional.ofNullable(environment);
+    }
+
+    /**
+     * The start of every address BC writes into its answers for this connection, as BC spells it (host in lower
+     * case, no default port): online up to {@code /v2.0/}, where the tenant (optional) and the environment follow;
+     * on-premises the whole API base.
+     */
+    public String linkBase() {
+        return linkBase;
     }
 
     /** The upstream request target (path and query) for the caller's {@code rest} of the path and raw query. */

@@ -37,6 +37,7 @@ import io.bcgateway.token.FederatedTokenAssertion;
 import io.bcgateway.token.OidcTokenFetcher;
 import io.bcgateway.token.RotatingOidcTokenFetcher;
 import io.bcgateway.token.Thumbprints;
+import io.bcgateway.token.TokenEndpoint;
 import io.bcgateway.token.TokenFetcher;
 import io.bcgateway.token.TokenSource;
 import io.quarkus.oidc.client.OidcClient;
@@ -64,7 +65,6 @@ public class Connections {
     /** BC's limit on connections (running + queued requests) per principal (bc-facts). */
     private static final int BC_CONNECTIONS_PER_PRINCIPAL = 100;
     private static final int MIN_POOL = 20;
-    private static final String DEFAULT_TOKEN_URL = "https://login.microsoftonline.com/%s/oauth2/v2.0/token";
 
     private final Map<String, Connection> byName = new TreeMap<>();
 
@@ -90,7 +90,8 @@ public class Connections {
             LOG.warn("No Business Central connection is configured (gateway.connections.<name>.*): every /bc/ call "
                     + "will answer 404");
         } else {
-            byName.values().forEach(c -> LOG.infof("Connection '%s' -> %s", c.name(), c.endpoint()));
+            byName.values().forEach(c -> LOG.infof("Connection '%s' -> %s (token endpoint %s)", c.name(), c.endpoint(),
+                    TokenEndpoint.shown(TokenEndpoint.urlOf(config.connections().get(c.name())))));
         }
     }
 
@@ -114,17 +115,17 @@ public class Connections {
             OidcClients oidcClients, Vertx vertx, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster) {
         BcEndpoint endpoint = BcEndpoint.of(c.baseUrl(), c.environment());
         Credential credential = Credential.of(c, System::getenv);
-        String tokenUrl = c.tokenUrl().orElse(DEFAULT_TOKEN_URL.formatted(c.tenantId()));
+        String tokenUrl = TokenEndpoint.urlOf(c);
         List<Principal> principals = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         labels.add(name);
         principals.add(principal(name, name, c, c.clientId(), credential, tokenUrl, config, throttle, oidcClients,
-                clock, timers, metrics, cluster, vertx.fileSystem()));
+                clock, timers, metrics, cluster, vertx));
         c.pool().forEach((id, member) -> {
             labels.add(name + "/" + id);
             principals.add(principal(name, name + "/" + id, c, member.clientId(),
                     new Credential.Secret(member.clientSecret()), tokenUrl, config, throttle, oidcClients, clock,
-                    timers, metrics, cluster, vertx.fileSystem()));
+                    timers, metrics, cluster, vertx));
         });
         ThrottleConfig.Retry retry = throttle.retry();
         RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
@@ -143,10 +144,11 @@ public class Connections {
     private static Principal principal(String connection, String label, ConnectionConfig c, String clientId,
             Credential credential, String tokenUrl, GatewayConfig config, ThrottleConfig throttle,
             OidcClients oidcClients, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster,
-            FileSystem files) {
+            Vertx vertx) {
         GatewayConfig.Token t = config.token();
-        TokenSource tokens = new TokenSource(label, metrics.timed(connection, label, fetcher(label, c, clientId,
-                credential, tokenUrl, config, oidcClients, clock, files)), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
+        TokenSource tokens = new TokenSource(label, metrics.timed(connection, label, TokenEndpoint.naming(vertx, tokenUrl,
+                config.upstream().connectTimeout(), fetcher(label, c, clientId, credential, tokenUrl, config, oidcClients,
+                clock, vertx.fileSystem()))), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
                 t.failureBackoffMax());
         LimitsConfig limits = c.limits();
         int maxRunning = limits.maxRunning().orElse(throttle.maxRunning());

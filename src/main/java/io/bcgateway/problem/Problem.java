@@ -12,6 +12,11 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>The {@code type} URIs are stable: callers may switch on them. Details must never carry a token, a secret or
  * an upstream answer verbatim.
+ *
+ * <p>OData clients (Apache Olingo, the .NET OData client, Power Query) look for an OData error, not a problem, and
+ * showed the gateway's errors with code and message null. So every problem also carries an OData v4 {@code error}
+ * member (OData JSON Format section 21): {@code code} is the {@link ProblemType}'s stable code (for example
+ * {@code Gateway_UnknownConnection}) and {@code message} the problem's detail (its title when it has none).
  */
 public final class Problem {
 
@@ -22,6 +27,7 @@ public final class Problem {
     private final String type;
     private final String title;
     private final String detail;
+    private final String odataCode;
     private final Map<String, Object> extensions = new TreeMap<>();
     private Long retryAfterSeconds;
 
@@ -30,10 +36,16 @@ public final class Problem {
         this.type = TYPE_PREFIX + type;
         this.title = title;
         this.detail = detail;
+        this.odataCode = ProblemType.odataCodeOf(type);
     }
 
+    /** @param type the {@link ProblemType#slug()}, for example {@code unknown-connection} */
     public static Problem of(int status, String type, String title, String detail) {
         return new Problem(status, type, title, detail);
+    }
+
+    public static Problem of(int status, ProblemType type, String title, String detail) {
+        return new Problem(status, type.slug(), title, detail);
     }
 
     /** Adds a member such as {@code connection} or {@code aadstsCode}; null values are left out. */
@@ -60,6 +72,7 @@ public final class Problem {
             json.put("detail", detail);
         }
         extensions.forEach(json::put);
+        json.put("error", new JsonObject().put("code", odataCode).put("message", detail != null ? detail : title));
         return json;
     }
 

@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * The caller's end of a relayed body: BC's answer is piped into it, optionally through a {@link NextLinkRewriter},
+ * The caller's end of a relayed body: BC's answer is piped into it, optionally through a {@link BcLinkRewriter},
  * keeping back-pressure intact, one piece behind the upstream so that the last piece and the end of the body go out
  * together. Once the caller has gone (the answer closed or ended under the pipe), writes fail quietly instead of
  * throwing from inside the pipe: Vert.x's response throws on every call after that, which surfaced as an uncaught
@@ -20,7 +20,7 @@ final class CallerBodyStream implements WriteStream<Buffer> {
     private static final VertxException CALLER_GONE = new VertxException("the caller has gone", true);
 
     private final HttpServerResponse target;
-    private final NextLinkRewriter rewriter; // null: the body passes unchanged
+    private final BcLinkRewriter rewriter; // null: the body passes unchanged
     /**
      * The latest piece, sent with the next one or with the end: a page that arrives in one piece then leaves in one
      * write with the chunked body's terminator, instead of one write for the data and another for the terminator.
@@ -33,7 +33,7 @@ final class CallerBodyStream implements WriteStream<Buffer> {
      */
     private boolean broken;
 
-    CallerBodyStream(HttpServerResponse target, NextLinkRewriter rewriter) {
+    CallerBodyStream(HttpServerResponse target, BcLinkRewriter rewriter) {
         this.target = target;
         this.rewriter = rewriter;
     }

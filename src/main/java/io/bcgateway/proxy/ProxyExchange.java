@@ -395,13 +395,15 @@ final class ProxyExchange {
             response.setStatusMessage(upstream.statusMessage());
         }
         HeaderFilter.copyResponseHeaders(upstream.headers(), response.headers());
+        BcAddresses.rewriteHeaders(response.headers(), connection.endpoint(), this::gatewayPrefix);
         if (answer.body() != null) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH);
             response.end(answer.body());
             releasePermit();
             return;
         }
-        NextLinkRewriter rewriter = shouldRewriteLinks(upstream) ? nextLinkRewriter() : null;
+        BcLinkRewriter rewriter = shouldRewriteLinks(upstream)
+                ? BcLinkRewriter.of(connection.endpoint(), gatewayPrefix()) : null;
         if (rewriter != null) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH); // a rewritten link changes the length
         }
@@ -413,11 +415,9 @@ final class ProxyExchange {
         upstream.pipeTo(new CallerBodyStream(response, rewriter)).onComplete(this::relayed);
     }
 
-    /** Points BC's {@code @odata.nextLink}s at this gateway, as the caller reached it. */
-    private NextLinkRewriter nextLinkRewriter() {
-        String gatewayPrefix = GatewayUrl.base(request) + "/bc/" + connection.name() + "/";
-        return new NextLinkRewriter(link -> link.indexOf('\\') >= 0 ? null
-                : connection.endpoint().restOf(link).map(rest -> gatewayPrefix + rest).orElse(null));
+    /** This connection's address at the gateway, as the caller reached it, for BC's addresses in an answer. */
+    private String gatewayPrefix() {
+        return GatewayUrl.base(request) + "/bc/" + connection.name() + "/";
     }
 
     private void relayed(AsyncResult<Void> result) {
@@ -430,9 +430,13 @@ final class ProxyExchange {
         }
     }
 
-    /** Only successful JSON answers to reads carry {@code @odata.nextLink}s worth rewriting. */
+    /**
+     * Successful JSON answers carry BC's addresses ({@code @odata.context}, {@code @odata.nextLink}, and with
+     * {@code odata.metadata=full} {@code @odata.id}, {@code @odata.editLink} ...): reads, creates, updates, batches.
+     */
     private boolean shouldRewriteLinks(HttpClientResponse upstream) {
-        if (upstream.statusCode() != 200 || request.method() != HttpMethod.GET
+        int status = upstream.statusCode();
+        if (status < 200 || status > 299 || request.method() == HttpMethod.HEAD
                 || upstream.headers().contains(HttpHeaders.CONTENT_ENCODING)) {
             return false; // a compressed body is passed on untouched
         }

@@ -28,7 +28,8 @@ final class EdmModel {
         boolean isEnum() { return type.startsWith("Microsoft.NAV."); }
     }
 
-    record EntityType(String name, Map<String, Property> properties) {
+    /** @param navigations the names of its navigation properties, in metadata order */
+    record EntityType(String name, Map<String, Property> properties, List<String> navigations) {
         String qualifiedName() { return "Microsoft.NAV." + name; }
         Property property(String n) { return properties.get(n); }
     }
@@ -61,13 +62,19 @@ final class EdmModel {
         XMLStreamReader r = f.createXMLStreamReader(new java.io.ByteArrayInputStream(xml));
         String currentType = null;
         Map<String, Property> props = null;
+        List<String> navs = null;
         String currentEnum = null;
         List<String> members = null;
         while (r.hasNext()) {
             int ev = r.next();
             if (ev == XMLStreamConstants.START_ELEMENT) {
                 switch (r.getLocalName()) {
-                    case "EntityType" -> { currentType = r.getAttributeValue(null, "Name"); props = new LinkedHashMap<>(); }
+                    case "EntityType" -> {
+                        currentType = r.getAttributeValue(null, "Name");
+                        props = new LinkedHashMap<>();
+                        navs = new ArrayList<>();
+                    }
+                    case "NavigationProperty" -> { if (navs != null) navs.add(r.getAttributeValue(null, "Name")); }
                     case "Property" -> {
                         if (props != null) {
                             String ml = r.getAttributeValue(null, "MaxLength");
@@ -82,9 +89,10 @@ final class EdmModel {
                 }
             } else if (ev == XMLStreamConstants.END_ELEMENT) {
                 if (r.getLocalName().equals("EntityType") && currentType != null) {
-                    types.put(currentType, new EntityType(currentType, Collections.unmodifiableMap(props)));
+                    types.put(currentType, new EntityType(currentType, Collections.unmodifiableMap(props), List.copyOf(navs)));
                     currentType = null;
                     props = null;
+                    navs = null;
                 } else if (r.getLocalName().equals("EnumType") && currentEnum != null) {
                     enums.put("Microsoft.NAV." + currentEnum, List.copyOf(members));
                     currentEnum = null;

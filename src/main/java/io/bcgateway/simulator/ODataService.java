@@ -154,16 +154,17 @@ final class ODataService {
     private ODataResponse serviceDocument(ODataRequest req) {
         Set<String> sets = req.api() == ODataRequest.Api.STANDARD
                 ? new java.util.TreeSet<>(EntityStore.COMPANY_SETS.keySet()) : Set.of();
+        MetadataLevel level = MetadataLevel.of(req.headers());
         Buffer body = JsonBuffers.write(g -> {
             g.writeStartObject();
-            g.writeStringField("@odata.context", req.apiRoot() + "/$metadata");
+            if (level.context()) g.writeStringField("@odata.context", req.apiRoot() + "/$metadata");
             g.writeArrayFieldStart("value");
             writeSetRef(g, "companies");
             for (String name : sets) writeSetRef(g, name);
             g.writeEndArray();
             g.writeEndObject();
         });
-        return ODataResponse.of(200, BcErrors.SUCCESS_CONTENT_TYPE, body);
+        return ODataResponse.of(200, level.contentType(), body);
     }
 
     private static void writeSetRef(JsonGenerator g, String name) throws IOException {
@@ -216,18 +217,23 @@ final class ODataService {
         String context = req.apiRoot() + "/$metadata#" + contextPath + selectSuffix(q.select);
         long count = total;
         String next = nextLink;
+        MetadataLevel level = MetadataLevel.of(req.headers());
         Buffer body = JsonBuffers.write(g -> {
             g.writeStartObject();
-            g.writeStringField("@odata.context", context);
+            if (level.context()) g.writeStringField("@odata.context", context);
             if (q.count) g.writeNumberField("@odata.count", count);
             g.writeArrayFieldStart("value");
-            for (EntitySet.Entity e : page) writeEntity(g, e, q.select);
+            for (EntitySet.Entity e : page) {
+                g.writeStartObject();
+                writeEntityMembers(g, e, q.select, set.type, req.apiRoot() + "/" + contextPath, level);
+                g.writeEndObject();
+            }
             g.writeEndArray();
             // BC puts the nextLink after the value array
             if (next != null) g.writeStringField("@odata.nextLink", next);
             g.writeEndObject();
         });
-        ODataResponse resp = ODataResponse.of(200, BcErrors.SUCCESS_CONTENT_TYPE, body);
+        ODataResponse resp = ODataResponse.of(200, level.contentType(), body);
         if (paged && preferred != null && preferred <= settings.maxPageSize()) {
             resp.header("Preference-Applied", "odata.maxpagesize=" + preferred);
         }
@@ -280,17 +286,45 @@ final class ODataService {
         return select == null ? "" : "(" + String.join(",", select) + ")";
     }
 
-    static void writeEntity(JsonGenerator g, EntitySet.Entity e, Set<String> select) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("@odata.etag", e.etag());
+    /**
+     * An entity's members at {@code level} ({@link MetadataLevel}), in the order BC's OData library writes them:
+     * type, id, etag, edit link, then each property (after its type where JSON does not tell it), then the
+     * navigation and media links. {@code setUrl} is the absolute URL of the entity's set.
+     */
+    static void writeEntityMembers(JsonGenerator g, EntitySet.Entity e, Set<String> select, EdmModel.EntityType type,
+            String setUrl, MetadataLevel level) throws IOException {
+        String url = setUrl + "(" + e.id() + ")";
+        if (level.full()) {
+            g.writeStringField("@odata.type", "#" + type.qualifiedName());
+            g.writeStringField("@odata.id", url);
+        }
+        if (level.etag()) g.writeStringField("@odata.etag", e.etag());
+        if (level.full()) g.writeStringField("@odata.editLink", url);
         Iterator<Map.Entry<String, JsonNode>> it = e.data().fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> f = it.next();
             if (select != null && !select.contains(f.getKey())) continue;
+            EdmModel.Property p = type.property(f.getKey());
+            if (level.full() && p != null && !f.getValue().isNull()) {
+                String annotation = MetadataLevel.typeAnnotation(p);
+                if (annotation != null) g.writeStringField(f.getKey() + "@odata.type", annotation);
+            }
             g.writeFieldName(f.getKey());
             g.writeTree(f.getValue());
         }
-        g.writeEndObject();
+        if (!level.full()) return;
+        for (EdmModel.Property p : type.properties().values()) {
+            if (p.isStream() && (select == null || select.contains(p.name()))) {
+                g.writeStringField(p.name() + "@odata.mediaReadLink", url + "/" + p.name());
+                g.writeStringField(p.name() + "@odata.mediaEditLink", url + "/" + p.name());
+            }
+        }
+        if (select == null) {
+            for (String nav : type.navigations()) {
+                g.writeStringField(nav + "@odata.associationLink", url + "/" + nav + "/$ref");
+                g.writeStringField(nav + "@odata.navigationLink", url + "/" + nav);
+            }
+        }
     }
 
     // ---- single entities ------------------------------------------------------------------------
@@ -298,20 +332,15 @@ final class ODataService {
     private ODataResponse entity(ODataRequest req, EntitySet set, EntitySet.Entity e, String setPath, int status) {
         ODataQuery q = ODataQuery.parseForEntity(req.rawQuery(), set.type);
         String context = req.apiRoot() + "/$metadata#" + setPath + selectSuffix(q.select) + "/$entity";
+        String setUrl = req.apiRoot() + "/" + setPath;
+        MetadataLevel level = MetadataLevel.of(req.headers());
         Buffer body = JsonBuffers.write(g -> {
             g.writeStartObject();
-            g.writeStringField("@odata.context", context);
-            g.writeStringField("@odata.etag", e.etag());
-            Iterator<Map.Entry<String, JsonNode>> it = e.data().fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (q.select != null && !q.select.contains(f.getKey())) continue;
-                g.writeFieldName(f.getKey());
-                g.writeTree(f.getValue());
-            }
+            if (level.context()) g.writeStringField("@odata.context", context);
+            writeEntityMembers(g, e, q.select, set.type, setUrl, level);
             g.writeEndObject();
         });
-        return ODataResponse.of(status, BcErrors.SUCCESS_CONTENT_TYPE, body).header("ETag", e.etag());
+        return ODataResponse.of(status, level.contentType(), body).header("ETag", e.etag());
     }
 
     private ODataResponse create(ODataRequest req, EntityStore s, EntityStore.Company company, EntitySet set, String setPath) {

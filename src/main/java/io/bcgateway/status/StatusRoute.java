@@ -14,6 +14,7 @@ import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Connections;
 import io.bcgateway.connection.Principal;
 import io.bcgateway.metrics.ConnectionMetrics;
+import io.bcgateway.token.TokenEndpoint;
 import io.bcgateway.token.TokenSource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The operator's status page: {@code GET /q/gateway/status} (JSON) and {@code /q/gateway/status.html} (the same
- * as a table). Per connection: circuit state, retry budget use and BC's last error (status, code, request-id);
+ * as a table). Per connection: its token endpoint's URL, circuit state, retry budget use and BC's last error (status, code, request-id);
  * per principal: token held and until when (never the token), the last token failure, running and queued
  * requests and the quota used in the current window. Read from the gateway's state only: it makes no token
  * request and sends nothing to Business Central, so it can be polled freely.
@@ -82,6 +83,7 @@ public class StatusRoute {
         ConnectionMetrics.BcError e = c.metrics().lastBcError();
         return new JsonObject()
                 .put("name", c.name())
+                .put("tokenEndpoint", cc == null ? null : TokenEndpoint.shown(TokenEndpoint.urlOf(cc)))
                 .put("circuit", c.breaker().state().name().toLowerCase(java.util.Locale.ROOT))
                 .put("retryBudgetUsed", c.retryBudget().retriesInWindow())
                 .put("principals", principals)
@@ -98,7 +100,7 @@ public class StatusRoute {
                 .append("border-bottom:1px solid #ddd;text-align:left}.down{color:#b00}</style></head><body>")
                 .append("<h1>bc-gateway status</h1><p>").append(esc(Instant.now(clock).toString()))
                 .append(" — <a href=\"status\">JSON</a></p><table><tr><th>connection</th><th>circuit</th>")
-                .append("<th>principal</th><th>token expires</th><th>running</th><th>queued</th><th>window used</th>")
+                .append("<th>principal</th><th>token endpoint</th><th>token expires</th><th>running</th><th>queued</th><th>window used</th>")
                 .append("<th>last BC error</th></tr>");
         for (Object o : status().getJsonArray("connections")) {
             JsonObject c = (JsonObject) o;
@@ -115,6 +117,7 @@ public class StatusRoute {
                         .append("<td>").append(esc(c.getString("name")))
                         .append("</td><td>").append(esc(c.getString("circuit")))
                         .append("</td><td>").append(esc(p.getString("name")))
+                        .append("</td><td>").append(esc(c.getString("tokenEndpoint")))
                         .append("</td><td>").append(esc(token))
                         .append("</td><td>").append(p.getInteger("running")).append('/').append(p.getInteger("maxRunning"))
                         .append("</td><td>").append(p.getInteger("queued"))

@@ -86,10 +86,7 @@ public final class OidcTokenFetcher implements TokenFetcher {
         Matcher oauth = OAUTH_ERROR.matcher(message);
         String error = oauth.find() ? oauth.group(1) : null;
         if (code == 0 && error == null) {
-            boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
-            return new TokenException(TokenException.Kind.UNAVAILABLE, 0, null, null,
-                    timedOut ? "token endpoint did not answer in time"
-                            : "token endpoint is unreachable (" + rootCause(failure) + ")");
+            return TokenException.unreachable(whyUnreachable(failure));
         }
         Matcher aadsts = AADSTS.matcher(message);
         String aadstsCode = aadsts.find() ? "AADSTS" + aadsts.group(1) : null;
@@ -101,6 +98,44 @@ public final class OidcTokenFetcher implements TokenFetcher {
                 + (aadstsCode != null ? " (" + aadstsCode + ")" : "");
         return new TokenException(transient_ ? TokenException.Kind.UNAVAILABLE : TokenException.Kind.REJECTED, code,
                 aadstsCode, error, detail);
+    }
+
+    /**
+     * Why no answer came, in the operator's words: refused, unknown host, TLS failure or timeout, then the
+     * innermost cause's type (only its type: its message could quote the request); null when the failure does not
+     * tell.
+     */
+    static String whyUnreachable(Throwable failure) {
+        if (failure instanceof io.smallrye.mutiny.TimeoutException || has(failure, java.util.concurrent.TimeoutException.class)) {
+            return "no answer in time";
+        }
+        if (failure.getCause() == null && failure instanceof io.quarkus.oidc.client.OidcClientException) {
+            return null; // the client dropped the cause: TokenEndpoint finds out
+        }
+        String why;
+        if (has(failure, io.netty.channel.ConnectTimeoutException.class)) {
+            why = "connect timed out";
+        } else if (has(failure, java.net.UnknownHostException.class)) {
+            why = "unknown host";
+        } else if (has(failure, java.net.ConnectException.class)) {
+            why = "connection refused";
+        } else if (has(failure, javax.net.ssl.SSLException.class)) {
+            why = "TLS failure";
+        } else if (has(failure, java.io.IOException.class)) {
+            why = "connection failed";
+        } else {
+            why = "request failed";
+        }
+        return why + " (" + rootCause(failure) + ")";
+    }
+
+    private static boolean has(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The innermost cause's type, for operators; transport exceptions carry no secrets. */

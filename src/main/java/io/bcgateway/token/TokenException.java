@@ -29,6 +29,39 @@ public final class TokenException extends RuntimeException {
         this.entraError = entraError;
     }
 
+    /** How messages about the token endpoint begin; {@link #at(String)} puts the endpoint's URL after it. */
+    static final String ENDPOINT = "token endpoint ";
+    private static final String UNREACHABLE = ENDPOINT + "is unreachable";
+
+    /**
+     * No answer came from the token endpoint; {@code why} says why (connection refused, unknown host, TLS failure,
+     * timeout), or is null when the failure did not tell (see {@link #reasonUnknown()}).
+     */
+    static TokenException unreachable(String why) {
+        return new TokenException(Kind.UNAVAILABLE, 0, null, null, why == null ? UNREACHABLE : UNREACHABLE + ": " + why);
+    }
+
+    /**
+     * The endpoint was unreachable and the failure did not say why: quarkus-oidc-client logs the transport error
+     * and then fails with a bare "OIDC Server is not available", its cause dropped.
+     */
+    boolean reasonUnknown() {
+        return UNREACHABLE.equals(getMessage());
+    }
+
+    /**
+     * The same failure, its message naming the token endpoint: {@code token endpoint https://login.../token is
+     * unreachable: connection refused}. A message that is not about the endpoint stays as it is.
+     */
+    public TokenException at(String url) {
+        String m = getMessage();
+        if (m == null || !m.startsWith(ENDPOINT) || m.startsWith(ENDPOINT + url + " ")) {
+            return this;
+        }
+        return new TokenException(kind, entraStatus, aadstsCode, entraError, ENDPOINT + url + " "
+                + m.substring(ENDPOINT.length()));
+    }
+
     public Kind kind() {
         return kind;
     }

@@ -147,11 +147,19 @@ class TokenLifecycleTest {
     }
 
     @Test
-    void anUnreachableTokenEndpointIsA503WithRetryAfter() {
-        given().get("/bc/entradown" + COMPANIES).then().statusCode(503)
+    void anUnreachableTokenEndpointIsA503WithRetryAfterNamingTheUrlAndWhy() {
+        String detail = given().get("/bc/entradown" + COMPANIES).then().statusCode(503)
                 .contentType("application/problem+json")
                 .header("Retry-After", "5")
-                .body("type", equalTo("urn:bc-gateway:problem:token-unavailable"));
+                .body("type", equalTo("urn:bc-gateway:problem:token-unavailable"))
+                .body("error.code", equalTo("Gateway_TokenUnavailable"))
+                .extract().path("detail");
+        assertTrue(detail.matches("Connection 'entradown': token endpoint http://127\\.0\\.0\\.1:\\d+/"
+                + "[0-9a-f-]+/oauth2/v2\\.0/token is unreachable: connection refused \\(.*\\)"), detail);
+        // The status page names the same URL for the connection.
+        String shown = given().get("/q/gateway/status").then().statusCode(200)
+                .extract().path("connections.find { it.name == 'entradown' }.tokenEndpoint");
+        assertTrue(detail.contains(shown), shown + " in " + detail);
     }
 
     private static String firstCompany() {

@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.bcgateway.testing.CallerTransport;
 import io.bcgateway.testing.Gateway;
+import io.bcgateway.testing.InjectSimulator;
+import io.bcgateway.testing.SimulatorClient;
 import io.bcgateway.testing.LogCapture;
 import io.bcgateway.testing.SimulatorProcess;
 import io.bcgateway.testing.TlsListener;
@@ -43,6 +45,10 @@ import io.restassured.specification.RequestSpecification;
 class WalkthroughTest {
 
     private static final String API = "/bc/sim/api/v2.0";
+    private static final String FULL = "application/json;odata.metadata=full";
+
+    @InjectSimulator
+    SimulatorClient simulator;
 
     private static String firstCompanyId() {
         return given().get(API + "/companies").then().statusCode(200)
@@ -149,12 +155,59 @@ class WalkthroughTest {
     }
 
     @Test
-    void unknownConnectionIsA404Problem() {
-        given().get("/bc/nowhere/api/v2.0/companies").then().statusCode(404)
+    void unknownConnectionIsA404ProblemThatOdataClientsCanReadToo() {
+        Response r = given().get("/bc/nowhere/api/v2.0/companies");
+        r.then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:bc-gateway:problem:unknown-connection"))
+                .body("title", equalTo("Unknown connection"))
                 .body("status", equalTo(404)).body("connection", equalTo("nowhere"))
-                .body("detail", not(equalTo(null)));
+                .body("detail", not(equalTo(null)))
+                .body("error.code", equalTo("Gateway_UnknownConnection"));
+        assertEquals((String) r.path("detail"), r.path("error.message"));
+    }
+
+    @Test
+    void aCreatedEntitysLocationAndLinksPointAtTheGatewayNotAtBusinessCentral() {
+        String company = firstCompanyId();
+        String customers = API + "/companies(" + company + ")/customers";
+        Response created = given().contentType("application/json").accept(FULL)
+                .body("{\"displayName\":\"Location Check Ltd.\"}").post(customers);
+        created.then().statusCode(201);
+        String self = Gateway.url(customers + "(" + created.path("id") + ")");
+        assertEquals(self, created.header("Location"));
+        assertEquals(Gateway.url(API + "/$metadata#companies(" + company + ")/customers/$entity"),
+                created.path("'@odata.context'"));
+        assertEquals(self, created.path("'@odata.id'"));
+        assertEquals(self, created.path("'@odata.editLink'"));
+        assertEquals(self + "/picture", created.path("'picture@odata.navigationLink'"));
+        assertFalse(created.asString().contains(simulator.baseUrl()), created.asString());
+
+        // The rewritten edit link is one the caller can use: through the gateway, with no token of its own.
+        HttpResponse<String> read = Gateway.send(HttpRequest.newBuilder(URI.create(created.path("'@odata.editLink'")))
+                .GET().build());
+        assertEquals(200, read.statusCode(), read.body());
+        given().header("If-Match", "*").delete(customers + "(" + created.path("id") + ")").then().statusCode(204);
+    }
+
+    @Test
+    void fullMetadataPagesCarryOnlyTheGatewaysAddresses() {
+        String company = firstCompanyId();
+        Response page = given().accept(FULL).header("Prefer", "odata.maxpagesize=3")
+                .get(API + "/companies(" + company + ")/customers");
+        page.then().statusCode(200).contentType(startsWith("application/json; odata.metadata=full"));
+        String body = page.asString();
+        assertFalse(body.contains(simulator.baseUrl()), body);
+        String gateway = Gateway.url("/bc/sim/api/v2.0/");
+        List<String> links = new java.util.ArrayList<>(List.of(page.path("'@odata.context'"),
+                page.path("'@odata.nextLink'")));
+        for (String member : List.of("'@odata.id'", "'@odata.editLink'", "'picture@odata.navigationLink'",
+                "'picture@odata.associationLink'")) {
+            List<String> values = page.path("value." + member);
+            assertEquals(3, values.size(), member);
+            links.addAll(values);
+        }
+        links.forEach(link -> assertTrue(link.startsWith(gateway), link));
     }
 
     @Test

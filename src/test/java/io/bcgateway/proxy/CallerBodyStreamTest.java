@@ -64,7 +64,7 @@ class CallerBodyStreamTest {
                 .compose(up -> up.send())
                 .onSuccess(page -> {
                     HttpServerResponse res = req.response().setChunked(true);
-                    page.pipeTo(new CallerBodyStream(res, new NextLinkRewriter(link -> null)))
+                    page.pipeTo(new CallerBodyStream(res, new BcLinkRewriter("https://bc.example/v2.0/", "production", "http://gw/bc/c/")))
                             .onComplete(piped::complete);
                 })));
 
