@@ -6,17 +6,20 @@ cd "$(dirname "$0")/.."
 command -v curl >/dev/null || { apt-get update -q && apt-get install -y -q curl; }
 command -v jq >/dev/null || { apt-get update -q && apt-get install -y -q jq; }
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT=$(free_port 2>/dev/null || echo 18080)
+# Health is on the management interface, its own port (9000 by default; a free one here).
+MPORT=$(free_port 2>/dev/null || echo 19000)
 LOG=target/demo-smoke.log
 # The README's command (no host: the demo profile itself listens on loopback), on a free port.
-java -Dquarkus.profile=demo -Dquarkus.http.port="$PORT" \
+java -Dquarkus.profile=demo -Dquarkus.http.port="$PORT" -Dquarkus.management.port="$MPORT" \
   -jar target/quarkus-app/quarkus-run.jar >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
 
 GW="http://127.0.0.1:$PORT/bc/demo/api/v2.0"
 for _ in $(seq 1 120); do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/live" 2>/dev/null && break
+  curl -sf -o /dev/null "http://127.0.0.1:$MPORT/q/health/live" 2>/dev/null && break
   curl -s -o /dev/null "$GW/companies" 2>/dev/null && break
   sleep 0.5
 done
@@ -35,4 +38,8 @@ NEW_ETAG=$(curl -sf -X PATCH "$GW/companies($COMPANY)/customers($ID)" -H 'Conten
   -H "If-Match: $ETAG" -d '{"displayName":"Smoke Test Renamed"}' | jq -r '.["@odata.etag"]') || fail "rename"
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$GW/companies($COMPANY)/customers($ID)" -H "If-Match: $NEW_ETAG")
 [ "$STATUS" = 204 ] || fail "delete answered $STATUS"
+# Health answers on the management port only: callers of the gateway's port cannot reach it.
+curl -sf -o /dev/null "http://127.0.0.1:$MPORT/q/health/ready" || fail "readiness on the management port"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready")
+[ "$STATUS" = 404 ] || fail "health on the gateway's port answered $STATUS"
 echo "demo smoke: 1 passed, 0 failed"

@@ -63,9 +63,10 @@ class ShutdownIT {
         Map<String, String> config = simulatorProcess.start();
         simulator = new SimulatorClient(config.get("gateway.connections.sim.base-url"));
         int port = freePort();
+        int managementPort = freePort();
         String base = "http://127.0.0.1:" + port;
-        gateway = launchGateway(port, config);
-        awaitUp(base);
+        gateway = launchGateway(port, managementPort, config);
+        awaitUp("http://127.0.0.1:" + managementPort);
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -143,12 +144,14 @@ class ShutdownIT {
         assertTrue(lines.stream().anyMatch(l -> l.getString("message", "").startsWith("Shutting down")));
     }
 
-    private Process launchGateway(int port, Map<String, String> simulatorConfig) throws IOException {
+    private Process launchGateway(int port, int managementPort, Map<String, String> simulatorConfig)
+            throws IOException {
         Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the gateway first: " + jar);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
                 "-Dgateway.connections.sim.limits.max-running=100", "-Dgateway.upstream.max-pool-size=100"));
         simulatorConfig.forEach((k, v) -> {
             if (k.startsWith("gateway.connections.sim.")) {
@@ -175,13 +178,14 @@ class ShutdownIT {
         return p;
     }
 
-    private void awaitUp(String base) throws InterruptedException {
+    /** Waits for the liveness check on the management interface at {@code management}. */
+    private void awaitUp(String management) throws InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             assertTrue(gateway.isAlive(), "the gateway exited during start-up");
             try {
-                if (client.send(HttpRequest.newBuilder(URI.create(base + "/q/health/live")).build(),
+                if (client.send(HttpRequest.newBuilder(URI.create(management + "/q/health/live")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

@@ -22,6 +22,8 @@ public final class JavaProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final CompletableFuture<String> ready = new CompletableFuture<>();
+    /** Every line the process printed so far (start-up output is small; the ITs read it after the ready line). */
+    private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private JavaProcess(String name, Process process, Pattern readyLine) {
         this.name = name;
@@ -31,6 +33,7 @@ public final class JavaProcess implements AutoCloseable {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    lines.add(line);
                     Matcher m = readyLine.matcher(line);
                     if (!ready.isDone() && m.find()) {
                         ready.complete(m.groupCount() > 0 ? m.group(1) : line);
@@ -66,6 +69,22 @@ public final class JavaProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException(name + " did not start", e);
         }
+    }
+
+    /** The first group of the first line printed so far that matches {@code pattern}, or null. */
+    public String firstMatch(Pattern pattern) {
+        for (String line : lines) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                return m.groupCount() > 0 ? m.group(1) : line;
+            }
+        }
+        return null;
+    }
+
+    /** Every line the process printed so far. */
+    public List<String> output() {
+        return List.copyOf(lines);
     }
 
     public String name() {
