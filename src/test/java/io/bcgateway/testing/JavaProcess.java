@@ -51,11 +51,19 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Starts {@code java <jvmArgs...>} and waits up to 60 s for the ready line; returns the process. */
     public static JavaProcess start(String name, Pattern readyLine, List<String> jvmArgs) {
+        return start(name, readyLine, jvmArgs, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, Pattern, List)}, with these environment variables added to the process's own. */
+    public static JavaProcess start(String name, Pattern readyLine, List<String> jvmArgs,
+            java.util.Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         try {
-            return new JavaProcess(name, new ProcessBuilder(cmd).redirectErrorStream(true).start(), readyLine);
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            return new JavaProcess(name, builder.start(), readyLine);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -68,6 +76,26 @@ public final class JavaProcess implements AutoCloseable {
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException(name + " did not start", e);
+        }
+    }
+
+    /**
+     * Waits (bounded) for the process to exit and for its output to be read to the end; returns the exit code.
+     * Fails if it is still running after {@code limit}.
+     */
+    public int awaitExit(java.time.Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(name + " still running after " + limit);
+            }
+            ready.handle((line, failure) -> null).get(10, TimeUnit.SECONDS); // the pump has read the last line
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(name + ": its output did not end", e);
         }
     }
 
