@@ -24,7 +24,8 @@ public final class ConfigRefusal {
     /** A detail that starts with a connection key, for example {@code base-url must ...}. */
     private static final Pattern LEADING_KEY = Pattern.compile("^([a-z][a-z-]*(?:\\.[a-z][a-z-]*)?)\\b");
     /** The keys of a connection (gateway.connections.<name>.<key>) a refusal may start with. */
-    private static final Pattern LEADING_PROPERTY = Pattern.compile("^((?:gateway|quarkus)\\.[A-Za-z0-9.-]*[A-Za-z0-9])");
+    private static final Pattern LEADING_PROPERTY =
+            Pattern.compile("^((?:gateway|quarkus)\\.[A-Za-z0-9.-]*[A-Za-z0-9])");
     private static final Pattern CONNECTION_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final List<String> CONNECTION_KEYS = List.of("tenant-id", "client-id", "client-secret",
             "client-secret-file", "certificate.key-file", "certificate.cert-file", "certificate.thumbprint",

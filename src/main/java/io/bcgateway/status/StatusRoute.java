@@ -26,7 +26,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The operator's status page: {@code GET /q/gateway/status} (JSON) and {@code /q/gateway/status.html} (the same
- * as a table), on the management interface (its own port) beside health and metrics. Per connection: circuit state, retry budget use and BC's last error (status, code, request-id);
+ * as a table), on the management interface (its own port)
+ * beside health and metrics. Per connection: circuit state, retry budget use and BC's last error (status, code, request-id);
  * per principal: token held and until when (never the token), the last token failure, running and queued
  * requests and the quota used in the current window. Read from the gateway's state only: it makes no token
  * request and sends nothing to Business Central, so it can be polled freely.

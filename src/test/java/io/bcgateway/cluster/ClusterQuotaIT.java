@@ -290,7 +290,8 @@ class ClusterQuotaIT {
 
     private static String metrics(String gateway) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(management(gateway) + "/q/metrics")).timeout(Duration.ofSeconds(5))
+            return http.send(HttpRequest.newBuilder(URI.create(management(gateway) + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -299,7 +300,8 @@ class ClusterQuotaIT {
 
     private static String mode(String gateway) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(management(gateway) + "/q/health/ready"))
+            HttpResponse<String> r = http.send(HttpRequest
+                    .newBuilder(URI.create(management(gateway) + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             for (Object o : new JsonObject(r.body()).getJsonArray("checks")) {
                 JsonObject check = (JsonObject) o;

@@ -151,7 +151,8 @@ class ShutdownIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
                 "-Dgateway.connections.sim.limits.max-running=100", "-Dgateway.upstream.max-pool-size=100"));
         simulatorConfig.forEach((k, v) -> {
             if (k.startsWith("gateway.connections.sim.")) {

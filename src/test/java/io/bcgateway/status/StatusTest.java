@@ -38,7 +38,8 @@ class StatusTest {
                 .extract().header("request-id");
         given().get("/bc/badsecret/api/v2.0/companies").then().statusCode(502);
 
-        String body = given().get(Gateway.managementUrl("/q/gateway/status")).then().statusCode(200).contentType("application/json")
+        String body = given().get(Gateway.managementUrl("/q/gateway/status"))
+                .then().statusCode(200).contentType("application/json")
                 .extract().asString();
         JsonObject status = new JsonObject(body);
         JsonObject sim = connection(status, "sim");
@@ -72,7 +73,8 @@ class StatusTest {
                 .body("checks.find { it.name == 'bc-connections' }.data.badsecret", startsWith("DOWN"))
                 .body("checks.find { it.name == 'drain' }.status", equalTo("UP"));
 
-        given().get(Gateway.managementUrl("/q/gateway/status.html")).then().statusCode(200).contentType(containsString("text/html"))
+        given().get(Gateway.managementUrl("/q/gateway/status.html"))
+                .then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("<td>sim</td>"));
     }
 }

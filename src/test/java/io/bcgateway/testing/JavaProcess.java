@@ -49,7 +49,7 @@ public final class JavaProcess implements AutoCloseable {
         pump.start();
     }
 
-    /** Starts {@code java <jvmArgs...>} and waits up to 60 s for the ready line; returns the process. */
+    /** Starts {@code java <jvmArgs...>}; {@link #awaitReady} waits for the ready line. */
     public static JavaProcess start(String name, Pattern readyLine, List<String> jvmArgs) {
         return start(name, readyLine, jvmArgs, java.util.Map.of());
     }
@@ -69,10 +69,13 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** The ready line's first group, once the process printed it (up to 60 s). */
+    /**
+     * The ready line's first group, once the process printed it (up to 120 s: three gateways starting at once on a
+     * shared two-core machine took 62 s each under load).
+     */
     public String awaitReady() {
         try {
-            return ready.get(60, TimeUnit.SECONDS);
+            return ready.get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException(name + " did not start", e);
