@@ -48,7 +48,8 @@ class ClusterQuotaIT {
     private static final int LATENCY_MS = 20;
     private static final Duration LEASE_TTL = Duration.ofSeconds(3);
     private static final List<String> CONNECTIONS = List.of("quota", "outage", "lease");
-    private static final Pattern GATEWAY_READY = Pattern.compile("Listening on: (http://\\S+)");
+    /** Quarkus ends the address with ". Management interface listening on ...": the port is where it stops. */
+    private static final Pattern GATEWAY_READY = Pattern.compile("Listening on: (http://[^\\s]+:\\d+)");
     /** Health and metrics are on the management interface, its own port; Quarkus prints it before the ready line. */
     private static final Pattern MANAGEMENT_READY =
             Pattern.compile("Management interface listening on (http://[^\\s]+:\\d+)");

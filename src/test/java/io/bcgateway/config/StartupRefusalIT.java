@@ -58,7 +58,7 @@ class StartupRefusalIT {
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0"));
         args.addAll(properties);
         args.addAll(List.of("-jar", jar.toString()));
-        try (JavaProcess gateway = JavaProcess.start("gateway", Pattern.compile("Listening on: (http://\\S+)"), args,
+        try (JavaProcess gateway = JavaProcess.start("gateway", Pattern.compile("Listening on: (http://[^\\s]+:\\d+)"), args,
                 env)) {
             int exit = gateway.awaitExit(Duration.ofSeconds(60));
             List<String> output = gateway.output().stream().filter(l -> !l.isBlank()).toList();
