@@ -51,4 +51,8 @@ grep -q '"code":"Request_EntityChanged"' "$OUT" || fail "step 5: the stale ETag 
 [ "$(tail -1 "$OUT")" = 204 ] || fail "step 6: delete answered $(tail -1 "$OUT")"
 STATUS=$(command curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/bc/demo/api/v2.0/companies($C)/customers($ID)")
 [ "$STATUS" = 404 ] || fail "the deleted customer still answers $STATUS"
+# Health answers on the management port only: callers of the gateway's port cannot reach it.
+command curl -sf --max-time 10 -o /dev/null "http://127.0.0.1:$MGMT_PORT/q/health/ready" || fail "readiness on the management port"
+STATUS=$(command curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready")
+[ "$STATUS" = 404 ] || fail "health on the gateway's port answered $STATUS"
 echo "demo smoke: the README's walkthrough replayed, 6 steps passed"

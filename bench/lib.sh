@@ -51,7 +51,7 @@ start_simulator() {
 # start_gateway <port> <log name> [-Dkey=value...]: the packaged gateway on 127.0.0.1
 start_gateway() {
   local port=$1 name=$2; shift 2
-  java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" "$@" \
+  java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 "$@" \
     -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > "$RESULTS/$name.log" 2>&1 &
   PIDS+=($!)
   LAST_PID=$!

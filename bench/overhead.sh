@@ -120,7 +120,7 @@ register_app "$SIM" "$CLIENT" "$SECRET"
 start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options] [java]: sets GW_STARTED_PID
   # shellcheck disable=SC2086
   taskset -c "$PROXY_CPUS" "${5:-$GATEWAY_JAVA}" $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
-    -Dquarkus.vertx.event-loops-pool-size="$EVENT_LOOPS" \
+    -Dquarkus.vertx.event-loops-pool-size="$EVENT_LOOPS" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 \
     -Dgateway.connections.bench.tenant-id=$TENANT -Dgateway.connections.bench.client-id=$CLIENT \
     -Dgateway.connections.bench.client-secret=$SECRET \
     -Dgateway.connections.bench.base-url="http://127.0.0.1:$UP/BC" \

@@ -48,7 +48,7 @@ fi
 if [ -n "${REBUILD:-}" ] || [ ! -f "$WORK/aot-jar-demo/app.aot" ]; then
   echo "training run as in docker/Dockerfile.jvm (demo mode, docker/aot-train.sh)" >&2
   rm -rf "$WORK/aot-jar-demo" && cp -a "$WORK/aot-jar" "$WORK/aot-jar-demo" && rm -f "$WORK/aot-jar-demo/app.aot"
-  APP_DIR="$WORK/aot-jar-demo" TRAIN_PORT=$(free_port) JAVA_OPTS="$HEAP" PATH="$ROOT/docker:$JAVA25/bin:$PATH" \
+  APP_DIR="$WORK/aot-jar-demo" TRAIN_PORT=$(free_port) TRAIN_MANAGEMENT_PORT=$(free_port) JAVA_OPTS="$HEAP" PATH="$ROOT/docker:$JAVA25/bin:$PATH" \
     timeout 300 "$ROOT/docker/aot-train.sh" "$WORK/aot-jar-demo/app.aot" > "$WORK/train-demo.log" 2>&1
 fi
 
@@ -72,7 +72,7 @@ one_run() {
   local t0 t1 pid ok=""
   t0=$(now_ms)
   (cd "$dir" && exec "$jhome/bin/java" "$@" $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
-      "${CONN[@]}" -jar quarkus-run.jar) > "$WORK/$label.log" 2>&1 &
+      -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 "${CONN[@]}" -jar quarkus-run.jar) > "$WORK/$label.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   for _ in $(seq 1 3000); do   # at most ~60 s

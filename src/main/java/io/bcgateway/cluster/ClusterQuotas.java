@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.bcgateway.config.ConfigRefusal;
 import io.bcgateway.config.ClusterConfig;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.throttle.AdmissionControl;
@@ -68,10 +69,10 @@ public class ClusterQuotas {
                 + Long.toHexString(new java.security.SecureRandom().nextLong());
         if (config.enabled()) {
             if (config.expectedReplicas() < 1) {
-                throw new IllegalStateException("gateway.cluster.expected-replicas must be at least 1");
+                throw ConfigRefusal.of("gateway.cluster.expected-replicas", "must be at least 1");
             }
             if (config.leaseTtl().toMillis() < 300) {
-                throw new IllegalStateException("gateway.cluster.lease-ttl must be at least 300ms");
+                throw ConfigRefusal.of("gateway.cluster.lease-ttl", "must be at least 300ms");
             }
             long every = Math.max(100, config.leaseTtl().toMillis() / 3);
             heartbeatTimer = vertx.setPeriodic(every, id -> admissions.forEach(ClusterAdmission::renew));

@@ -14,7 +14,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  *
  * <p>Config mappings cannot discover the names of map entries from environment variables alone (the name and the
  * key are both written with underscores), so this source recognises the known keys at the end of the variable
- * name and treats what stands before them as the connection name, lower-cased with underscores as dashes.
+ * name and treats what stands before them as the connection name, lower-cased with underscores as dashes. A name
+ * with {@code __} or a leading or trailing {@code _} is not mapped (it would silently become {@code contoso--eu});
+ * {@link #ambiguousVariables} lists such variables so that start-up refuses them by name.
  * Credential-pool members are {@code GATEWAY_CONNECTIONS_<NAME>_POOL_<ID>_CLIENT_ID} and {@code ..._CLIENT_SECRET};
  * per-connection limits {@code GATEWAY_CONNECTIONS_<NAME>_LIMITS_MAX_RUNNING} and so on; certificate credentials
  * {@code GATEWAY_CONNECTIONS_<NAME>_CERTIFICATE_KEY_FILE}, {@code ..._CERTIFICATE_THUMBPRINT}, {@code ..._CERTIFICATE_CERT_FILE}.
@@ -44,6 +46,8 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]+");
 
     private final Map<String, String> properties;
+    /** Variables whose connection name is ambiguous ({@code __}, or a leading or trailing {@code _}): not mapped. */
+    private final List<String> ambiguous;
 
     public ConnectionEnvConfigSource() {
         this(System.getenv());
@@ -51,6 +55,7 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
 
     ConnectionEnvConfigSource(Map<String, String> env) {
         Map<String, String> props = new HashMap<>();
+        List<String> unclear = new java.util.ArrayList<>();
         env.forEach((name, value) -> {
             if (name.startsWith(CALLERS_PREFIX)) {
                 String rest = name.substring(CALLERS_PREFIX.length());
@@ -74,6 +79,10 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
                 return;
             }
             java.util.regex.Matcher pool = POOL.matcher(rest);
+            if (pool.matches() && ambiguousName(pool.group(1))) {
+                unclear.add(name);
+                return;
+            }
             if (pool.matches()) {
                 props.put("gateway.connections." + dashed(pool.group(1)) + ".pool." + dashed(pool.group(2)) + "."
                         + dashed(pool.group(3)), value);
@@ -81,7 +90,12 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
             }
             for (String key : KEYS) {
                 if (rest.endsWith("_" + key) && rest.length() > key.length() + 1) {
-                    String connection = dashed(rest.substring(0, rest.length() - key.length() - 1));
+                    String envConnection = rest.substring(0, rest.length() - key.length() - 1);
+                    if (ambiguousName(envConnection)) {
+                        unclear.add(name);
+                        return;
+                    }
+                    String connection = dashed(envConnection);
                     String property = key.startsWith("LIMITS_") ? "limits." + dashed(key.substring(7))
                             : key.startsWith("CERTIFICATE_") ? "certificate." + dashed(key.substring(12)) : dashed(key);
                     props.put("gateway.connections." + connection + "." + property, value);
@@ -90,6 +104,23 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
             }
         });
         this.properties = Map.copyOf(props);
+        this.ambiguous = List.copyOf(new java.util.TreeSet<>(unclear));
+    }
+
+    /**
+     * {@code CONTOSO__EU} would silently become {@code contoso--eu}, and {@code _CONTOSO} a name starting with '-':
+     * neither is what the operator meant, and neither is reachable as they would type it.
+     */
+    private static boolean ambiguousName(String envConnection) {
+        return envConnection.contains("__") || envConnection.startsWith("_") || envConnection.endsWith("_");
+    }
+
+    /**
+     * The {@code GATEWAY_CONNECTIONS_*} variables of {@code env} whose connection name is ambiguous; the gateway
+     * refuses to start while there are any, naming them, rather than ignore or misread them.
+     */
+    public static List<String> ambiguousVariables(Map<String, String> env) {
+        return new ConnectionEnvConfigSource(env).ambiguous;
     }
 
     private static String dashed(String envName) {

@@ -20,7 +20,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.bcgateway.cluster.ClusterQuotas;
+import io.bcgateway.config.ConfigRefusal;
 import io.bcgateway.config.ConnectionConfig;
+import io.bcgateway.config.ConnectionEnvConfigSource;
 import io.bcgateway.config.GatewayConfig;
 import io.bcgateway.config.LimitsConfig;
 import io.bcgateway.config.ThrottleConfig;
@@ -72,7 +74,16 @@ public class Connections {
     public Connections(GatewayConfig config, ThrottleConfig throttle, OidcClients oidcClients, Vertx vertx,
             Clock clock, GatewayMetrics metrics, ClusterQuotas cluster) {
         Timers timers = new VertxTimers(vertx);
+        for (String variable : ConnectionEnvConfigSource.ambiguousVariables(System.getenv())) {
+            throw ConfigRefusal.ofVariable(variable, "the connection name between GATEWAY_CONNECTIONS_ and the key"
+                    + " has '__' or starts or ends with '_'; write it with single underscores (CONTOSO_EU is"
+                    + " connection contoso-eu)");
+        }
         config.connections().forEach((name, c) -> {
+            String badName = ConfigRefusal.connectionNameProblem(name);
+            if (badName != null) {
+                throw ConfigRefusal.badConnectionName(name, badName);
+            }
             try {
                 if (key(name).equals("connections")) {
                     throw new IllegalArgumentException("the name 'connections' is reserved for /fanout/connections/");
@@ -82,8 +93,7 @@ public class Connections {
                     throw new IllegalArgumentException("another connection has the same name apart from case or '_'/'-'");
                 }
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("Connection '" + name + "' (gateway.connections." + name + ".*): "
-                        + e.getMessage());
+                throw ConfigRefusal.connection(name, e.getMessage());
             }
         });
         if (byName.isEmpty()) {

@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.Config;
 
+import io.bcgateway.config.ConfigRefusal;
 import io.bcgateway.config.CallerAuthConfig;
 import io.bcgateway.config.GatewayConfig;
 import io.quarkus.runtime.Startup;
@@ -65,12 +66,12 @@ public class CallerRegistry {
         config.modes().forEach(m -> modes.add(m.strip().toLowerCase(Locale.ROOT)));
         for (String mode : modes) {
             if (!Set.of(NONE, API_KEY, JWT, MTLS).contains(mode)) {
-                throw new IllegalStateException("gateway.caller-auth.modes: unknown mode '" + mode
+                throw ConfigRefusal.fromMessage("gateway.caller-auth.modes: unknown mode '" + mode
                         + "'; use none, or any of api-key, jwt and mtls");
             }
         }
         if (modes.contains(NONE) && modes.size() > 1) {
-            throw new IllegalStateException("gateway.caller-auth.modes: 'none' cannot be combined with " + modes);
+            throw ConfigRefusal.fromMessage("gateway.caller-auth.modes: 'none' cannot be combined with " + modes);
         }
         this.open = modes.contains(NONE);
         this.apiKeys = modes.contains(API_KEY);
@@ -80,7 +81,7 @@ public class CallerRegistry {
         if (open) {
             String host = quarkus.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
             if (!isLoopback(host)) {
-                throw new IllegalStateException("gateway.caller-auth.modes=none lets anyone who can reach the gateway "
+                throw ConfigRefusal.fromMessage("gateway.caller-auth.modes=none lets anyone who can reach the gateway "
                         + "act as its Business Central app registrations, so it is only allowed when the gateway listens "
                         + "on loopback; it is configured to listen on '" + host + "'. For a sidecar set "
                         + "quarkus.http.host=127.0.0.1 (QUARKUS_HTTP_HOST); otherwise configure callers with "
@@ -94,7 +95,7 @@ public class CallerRegistry {
         if (mtls) {
             String clientAuth = quarkus.getOptionalValue("quarkus.http.ssl.client-auth", String.class).orElse("none");
             if (clientAuth.equalsIgnoreCase("none")) {
-                throw new IllegalStateException("gateway.caller-auth.modes includes mtls: configure the HTTPS listener "
+                throw ConfigRefusal.fromMessage("gateway.caller-auth.modes includes mtls: configure the HTTPS listener "
                         + "(quarkus.http.ssl.certificate.*) and set quarkus.http.ssl.client-auth=request or required");
             }
         }
@@ -110,12 +111,12 @@ public class CallerRegistry {
                 var m = HASH.matcher(hash.strip());
                 if (!m.matches()) {
                     // Never echo the value: it may be a key pasted in clear.
-                    throw new IllegalStateException("gateway.caller-auth.callers." + name + ".api-key-hashes: every "
+                    throw ConfigRefusal.fromMessage("gateway.caller-auth.callers." + name + ".api-key-hashes: every "
                             + "entry must be sha256:<64 hex digits> (the hash of the key, never the key itself)");
                 }
                 Caller previous = byKeyHash.put(m.group(1).toLowerCase(Locale.ROOT), caller);
                 if (previous != null) {
-                    throw new IllegalStateException("callers '" + previous.name() + "' and '" + name
+                    throw ConfigRefusal.fromMessage("callers '" + previous.name() + "' and '" + name
                             + "' share an API key hash; each key must identify one caller");
                 }
                 identified |= apiKeys;
@@ -123,12 +124,12 @@ public class CallerRegistry {
             for (String thumbprint : c.certificateThumbprints().orElse(List.of())) {
                 String hex = thumbprint.strip().replace(":", "").toLowerCase(Locale.ROOT);
                 if (!hex.matches("[0-9a-f]{64}")) {
-                    throw new IllegalStateException("gateway.caller-auth.callers." + name + ".certificate-thumbprints: "
+                    throw ConfigRefusal.fromMessage("gateway.caller-auth.callers." + name + ".certificate-thumbprints: "
                             + "every entry must be a SHA-256 thumbprint (64 hex digits, colons allowed)");
                 }
                 Caller previous = byCertificate.put(hex, caller);
                 if (previous != null) {
-                    throw new IllegalStateException("callers '" + previous.name() + "' and '" + name
+                    throw ConfigRefusal.fromMessage("callers '" + previous.name() + "' and '" + name
                             + "' share a certificate thumbprint");
                 }
                 identified |= mtls;
@@ -138,13 +139,13 @@ public class CallerRegistry {
                 identified |= jwt;
             }
             if (!identified) {
-                throw new IllegalStateException("gateway.caller-auth.callers." + name + " has no identity for the modes "
+                throw ConfigRefusal.fromMessage("gateway.caller-auth.callers." + name + " has no identity for the modes "
                         + modes + ": give it api-key-hashes (api-key), client-ids / roles (jwt) or "
                         + "certificate-thumbprints (mtls)");
             }
         }
         if (callers.isEmpty()) {
-            throw new IllegalStateException("gateway.caller-auth.modes=" + String.join(",", modes) + " but no caller is "
+            throw ConfigRefusal.fromMessage("gateway.caller-auth.modes=" + String.join(",", modes) + " but no caller is "
                     + "configured (gateway.caller-auth.callers.<name>.*): nobody could use the gateway");
         }
     }
@@ -155,7 +156,7 @@ public class CallerRegistry {
         for (String connection : c.connections()) {
             String n = connection.strip().toLowerCase(Locale.ROOT);
             if (!n.equals("*") && !connectionNames.contains(n)) {
-                throw new IllegalStateException(prefix + "connections names '" + connection.strip()
+                throw ConfigRefusal.fromMessage(prefix + "connections names '" + connection.strip()
                         + "', which is not a configured connection");
             }
         }
@@ -167,7 +168,7 @@ public class CallerRegistry {
             } else if (CallerPolicy.ALL_METHODS.contains(m)) {
                 methods.add(m);
             } else {
-                throw new IllegalStateException(prefix + "methods: '" + m + "' is not one of "
+                throw ConfigRefusal.fromMessage(prefix + "methods: '" + m + "' is not one of "
                         + CallerPolicy.ALL_METHODS);
             }
         }
@@ -176,14 +177,14 @@ public class CallerRegistry {
             try {
                 paths.add(PathPattern.compile(p));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(prefix + "paths: " + e.getMessage());
+                throw ConfigRefusal.fromMessage(prefix + "paths: " + e.getMessage());
             }
         }
         CallerRateLimiter limiter = null;
         if (c.rateLimit().isPresent()) {
             limiter = CallerRateLimiter.parse(c.rateLimit().get(), clock);
             if (limiter == null) {
-                throw new IllegalStateException(prefix + "rate-limit must look like 600/1m, 20/1s or 5/500ms");
+                throw ConfigRefusal.fromMessage(prefix + "rate-limit must look like 600/1m, 20/1s or 5/500ms");
             }
         }
         List<String> connections = c.connections().stream().map(String::strip).toList();
@@ -195,11 +196,11 @@ public class CallerRegistry {
         Optional<String> server = quarkus.getOptionalValue("quarkus.oidc.auth-server-url", String.class);
         Optional<String> audience = quarkus.getOptionalValue("quarkus.oidc.token.audience", String.class);
         if (!enabled || server.isEmpty()) {
-            throw new IllegalStateException("gateway.caller-auth.modes includes jwt: set quarkus.oidc.tenant-enabled=true "
+            throw ConfigRefusal.fromMessage("gateway.caller-auth.modes includes jwt: set quarkus.oidc.tenant-enabled=true "
                     + "and quarkus.oidc.auth-server-url (e.g. https://login.microsoftonline.com/<tenant>/v2.0)");
         }
         if (audience.isEmpty()) {
-            throw new IllegalStateException("gateway.caller-auth.modes includes jwt: set quarkus.oidc.token.audience to "
+            throw ConfigRefusal.fromMessage("gateway.caller-auth.modes includes jwt: set quarkus.oidc.token.audience to "
                     + "the gateway's application ID URI; without it any token of the tenant would be accepted");
         }
     }

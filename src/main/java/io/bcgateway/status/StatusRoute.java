@@ -2,6 +2,8 @@ package io.bcgateway.status;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,14 +18,17 @@ import io.bcgateway.connection.Principal;
 import io.bcgateway.metrics.ConnectionMetrics;
 import io.bcgateway.token.TokenEndpoint;
 import io.bcgateway.token.TokenSource;
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * The operator's status page: {@code GET /q/gateway/status} (JSON) and {@code /q/gateway/status.html} (the same
- * as a table). Per connection: its token endpoint's URL, circuit state, retry budget use and BC's last error (status, code, request-id);
+ * as a table), on the management interface (its own port) beside health and metrics. Per connection: its token
+ * endpoint's URL, circuit state, retry budget use and BC's last error (status, code, request-id);
  * per principal: token held and until when (never the token), the last token failure, running and queued
  * requests and the quota used in the current window. Read from the gateway's state only: it makes no token
  * request and sends nothing to Business Central, so it can be polled freely.
@@ -46,10 +51,33 @@ public class StatusRoute {
         this.clock = clock;
     }
 
-    void register(@Observes Router router) {
-        router.get(PATH).handler(rc -> rc.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end(status().encodePrettily()));
-        router.get(PATH + ".html").handler(this::html);
+    /** The page's routes on the gateway's own router, until (and unless) the management interface takes them. */
+    private final List<Route> onMainRouter = new ArrayList<>();
+    private boolean onManagementInterface;
+
+    /**
+     * Quarkus fires the main router first and the management interface after it, and the latter only when
+     * {@code quarkus.management.enabled=true}. The page therefore starts on the main router and moves when the
+     * management interface appears, so that it sits beside health and metrics in both set-ups and is never
+     * reachable by callers of {@code /bc/*} while a management port exists.
+     */
+    synchronized void onMainRouter(@Observes Router router) {
+        if (!onManagementInterface) {
+            onMainRouter.addAll(register(router));
+        }
+    }
+
+    synchronized void onManagementInterface(@Observes ManagementInterface management) {
+        onManagementInterface = true;
+        onMainRouter.forEach(Route::remove);
+        onMainRouter.clear();
+        register(management.router());
+    }
+
+    private List<Route> register(Router router) {
+        return List.of(router.get(PATH).handler(rc -> rc.response().putHeader("Content-Type", "application/json")
+                        .putHeader("Cache-Control", "no-store").end(status().encodePrettily())),
+                router.get(PATH + ".html").handler(this::html));
     }
 
     /** The whole status document. */

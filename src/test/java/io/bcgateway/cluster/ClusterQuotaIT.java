@@ -48,13 +48,18 @@ class ClusterQuotaIT {
     private static final int LATENCY_MS = 20;
     private static final Duration LEASE_TTL = Duration.ofSeconds(3);
     private static final List<String> CONNECTIONS = List.of("quota", "outage", "lease");
-    private static final Pattern GATEWAY_READY = Pattern.compile("Listening on: (http://\\S+)");
+    /** Quarkus ends the address with ". Management interface listening on ...": the port is where it stops. */
+    private static final Pattern GATEWAY_READY = Pattern.compile("Listening on: (http://[^\\s]+:\\d+)");
+    /** Health and metrics are on the management interface, its own port; Quarkus prints it before the ready line. */
+    private static final Pattern MANAGEMENT_READY =
+            Pattern.compile("Management interface listening on (http://[^\\s]+:\\d+)");
 
     private static RedisServerProcess redisServer;
     private static JavaProcess simulator;
     private static SimulatorClient sim;
     private static final List<JavaProcess> gateways = new ArrayList<>();
     private static final List<String> gatewayUrls = new ArrayList<>();
+    private static final List<String> managementUrls = new ArrayList<>();
     private static Vertx vertx;
     private static Redis redis;
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -79,6 +84,7 @@ class ClusterQuotaIT {
             gateways.add(JavaProcess.start("gateway-" + i, GATEWAY_READY, gatewayArgs(i, jar)));
         }
         gateways.forEach(g -> gatewayUrls.add(g.awaitReady()));
+        gateways.forEach(g -> managementUrls.add(g.firstMatch(MANAGEMENT_READY)));
         // Warm-up, outside every measurement: each replica's first request loads classes and fetches a token.
         List<CompletableFuture<HttpResponse<String>>> warmUp = new ArrayList<>();
         for (String g : gatewayUrls) {
@@ -93,7 +99,8 @@ class ClusterQuotaIT {
 
     private static List<String> gatewayArgs(int replica, Path jar) {
         List<String> args = new ArrayList<>(List.of("-Xmx96m", "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=0", "-Dgateway.cluster.enabled=true",
+                "-Dquarkus.http.port=0", "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
+                "-Dgateway.cluster.enabled=true",
                 "-Dquarkus.redis.hosts=" + redisServer.url(), "-Dgateway.cluster.replica-id=gateway-" + replica,
                 "-Dgateway.cluster.expected-replicas=3", "-Dgateway.cluster.lease-ttl=" + LEASE_TTL.toMillis() + "ms",
                 "-Dgateway.cluster.redis-timeout=2s", "-Dgateway.cluster.probe-interval=300ms"));
@@ -277,9 +284,15 @@ class ClusterQuotaIT {
         return byStatus;
     }
 
+    /** The management interface of the replica that serves {@code gateway}. */
+    private static String management(String gateway) {
+        return managementUrls.get(gatewayUrls.indexOf(gateway));
+    }
+
     private static String metrics(String gateway) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(gateway + "/q/metrics")).timeout(Duration.ofSeconds(5))
+            return http.send(HttpRequest.newBuilder(URI.create(management(gateway) + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -288,7 +301,8 @@ class ClusterQuotaIT {
 
     private static String mode(String gateway) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/q/health/ready"))
+            HttpResponse<String> r = http.send(HttpRequest
+                    .newBuilder(URI.create(management(gateway) + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             for (Object o : new JsonObject(r.body()).getJsonArray("checks")) {
                 JsonObject check = (JsonObject) o;

@@ -73,4 +73,20 @@ class ConnectionEnvConfigSourceTest {
                 "gateway.connections.e.use-workload-identity", "true"),
                 java.util.Map.copyOf(creds.getProperties()));
     }
+
+    @Test
+    void aDoubleOrEdgeUnderscoreInTheNameIsNotReadAsADashButRefusedByName() {
+        java.util.Map<String, String> env = Map.of(
+                "GATEWAY_CONNECTIONS_CONTOSO__EU_TENANT_ID", "tid",
+                "GATEWAY_CONNECTIONS__CONTOSO_CLIENT_ID", "app",
+                "GATEWAY_CONNECTIONS_CONTOSO__CLIENT_SECRET", "s",
+                "GATEWAY_CONNECTIONS_FABRIKAM__X_POOL_APP2_CLIENT_ID", "p",
+                "GATEWAY_CONNECTIONS_CONTOSO_EU_BASE_URL", "https://bc.example");
+        ConnectionEnvConfigSource ambiguous = new ConnectionEnvConfigSource(env);
+        assertEquals(Set.of("gateway.connections.contoso-eu.base-url"), ambiguous.getPropertyNames(),
+                "never contoso--eu, -contoso or contoso-");
+        assertEquals(java.util.List.of("GATEWAY_CONNECTIONS_CONTOSO__CLIENT_SECRET",
+                "GATEWAY_CONNECTIONS_CONTOSO__EU_TENANT_ID", "GATEWAY_CONNECTIONS_FABRIKAM__X_POOL_APP2_CLIENT_ID",
+                "GATEWAY_CONNECTIONS__CONTOSO_CLIENT_ID"), ConnectionEnvConfigSource.ambiguousVariables(env));
+    }
 }

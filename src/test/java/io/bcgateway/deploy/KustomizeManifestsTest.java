@@ -59,6 +59,9 @@ class KustomizeManifestsTest {
 
     private static final Path K8S = Path.of(System.getProperty("basedir", ".")).resolve("k8s");
     private static final String GATEWAY_IMAGE = "bc-gateway";
+    /** Health, metrics and the status page: the management interface's port (quarkus.management.port). */
+    private static final int MANAGEMENT_PORT = 9000;
+    private static final int GATEWAY_PORT = 8080;
     /** Deliberate placeholders: {@code <client-secret>}, {@code ${CLIENT_SECRET}}, the all-zero GUID, empty. */
     private static final Pattern PLACEHOLDER = Pattern
             .compile("|<[^<>]*>|\\$\\{[A-Za-z0-9_.-]+}|0{8}-0{4}-0{4}-0{4}-0{12}");
@@ -94,9 +97,9 @@ class KustomizeManifestsTest {
                 assertBounded(where + "/" + c.getName(), c);
             }
             Container gateway = gateways.get(0);
-            assertProbe(where, "startup", gateway.getStartupProbe(), "/q/health/started");
-            assertProbe(where, "liveness", gateway.getLivenessProbe(), "/q/health/live");
-            assertProbe(where, "readiness", gateway.getReadinessProbe(), "/q/health/ready");
+            assertProbe(where, "startup", gateway, gateway.getStartupProbe(), "/q/health/started");
+            assertProbe(where, "liveness", gateway, gateway.getLivenessProbe(), "/q/health/live");
+            assertProbe(where, "readiness", gateway, gateway.getReadinessProbe(), "/q/health/ready");
             assertTrue(gateway.getVolumeMounts().stream().anyMatch(m -> "/tmp".equals(m.getMountPath())),
                     where + ": read-only root filesystem needs a writable /tmp");
         });
@@ -149,8 +152,18 @@ class KustomizeManifestsTest {
                 "terminationGracePeriodSeconds " + grace + " should be preStop " + preStop + " s + drain " + drain
                         + " s + a small margin");
 
-        Service service = only(objects, Service.class);
+        Service service = named(objects, Service.class, "bc-gateway");
         assertTrue(podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet()), "Service selector");
+        assertEquals(List.of("http"), service.getSpec().getPorts().stream().map(p -> p.getTargetPort().getStrVal())
+                .toList(), "the callers' Service exposes the gateway's port only, not the management port");
+        Service management = named(objects, Service.class, "bc-gateway-management");
+        assertTrue(podLabels.entrySet().containsAll(management.getSpec().getSelector().entrySet()),
+                "management Service selector");
+        assertEquals(List.of("management"), management.getSpec().getPorts().stream()
+                .map(p -> p.getTargetPort().getStrVal()).toList(), "the management Service");
+        assertEquals(List.of(GATEWAY_PORT, MANAGEMENT_PORT), gateway.getPorts().stream()
+                .filter(p -> List.of("http", "management").contains(p.getName()))
+                .map(p -> p.getContainerPort()).toList(), "container ports http and management");
         PodDisruptionBudget pdb = only(objects, PodDisruptionBudget.class);
         assertTrue(podLabels.entrySet().containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet()), "PDB");
         assertTrue(deployment.getSpec().getReplicas() > pdb.getSpec().getMinAvailable().getIntVal(),
@@ -160,8 +173,14 @@ class KustomizeManifestsTest {
         assertEquals(name(deployment), hpa.getSpec().getScaleTargetRef().getName(), "HPA target");
         assertTrue(hpa.getSpec().getMetrics().stream().anyMatch(m -> "Resource".equals(m.getType())
                 && "cpu".equals(m.getResource().getName())), "HPA on CPU");
-        assertTrue(hpa.getSpec().getMetrics().stream().anyMatch(m -> "Pods".equals(m.getType())),
-                "HPA on a gateway metric");
+        assertTrue(hpa.getSpec().getMetrics().stream().anyMatch(m -> "Pods".equals(m.getType())
+                && "http_server_active_requests".equals(m.getPods().getMetric().getName())), "HPA on a gateway metric");
+        // The HPA's gateway metric comes from Prometheus, which scrapes each pod's management interface.
+        Map<String, String> scrape = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        assertEquals("true", scrape.get("prometheus.io/scrape"), "Prometheus scrapes the pods");
+        assertEquals(String.valueOf(MANAGEMENT_PORT), scrape.get("prometheus.io/port"), "on the management port");
+        assertEquals("/q/metrics", scrape.get("prometheus.io/path"));
+        assertManagementPortOnlyForMonitoring(only(objects, NetworkPolicy.class));
 
         ServiceAccount sa = only(objects, ServiceAccount.class);
         assertEquals(name(sa), pod.getServiceAccountName());
@@ -288,8 +307,11 @@ class KustomizeManifestsTest {
         }
     }
 
-    /** An HTTP GET probe of the path, or (for a gateway on loopback) the image's http-get.sh run inside it. */
-    private static void assertProbe(String where, String kind, Probe probe, String path) {
+    /**
+     * An HTTP GET probe of the path on the management port, or (for a gateway on loopback, or where only one
+     * container port is allowed) the image's http-get.sh run inside it, whose default port is the management one.
+     */
+    private static void assertProbe(String where, String kind, Container gateway, Probe probe, String path) {
         assertNotNull(probe, where + ": no " + kind + " probe");
         if (probe.getExec() != null) {
             assertEquals(List.of("http-get.sh", path), probe.getExec().getCommand(), where + ": " + kind + " probe");
@@ -297,6 +319,12 @@ class KustomizeManifestsTest {
         }
         assertNotNull(probe.getHttpGet(), where + ": " + kind + " probe is neither HTTP nor http-get.sh");
         assertEquals(path, probe.getHttpGet().getPath(), where + ": " + kind + " probe path");
+        var port = probe.getHttpGet().getPort();
+        int number = port.getStrVal() == null ? port.getIntVal() : gateway.getPorts().stream()
+                .filter(p -> port.getStrVal().equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError(where + ": " + kind + " probe names no container port " + port))
+                .getContainerPort();
+        assertEquals(MANAGEMENT_PORT, number, where + ": " + kind + " probe on the management port");
     }
 
     /**
@@ -316,6 +344,23 @@ class KustomizeManifestsTest {
                 assertTrue(modes.contains("api-key") || modes.contains("jwt"), where + ": modes " + modes);
                 assertTrue(env.keySet().stream().anyMatch(k -> k.startsWith("GATEWAY_CALLER_AUTH_CALLERS_")),
                         where + ": no caller configured");
+            }
+        });
+    }
+
+    /**
+     * The management interface (health, metrics) listens where its probes look: on the pod network when the kubelet
+     * probes it over HTTP, on loopback when the probes run inside the container (and nothing else needs it).
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void theManagementInterfaceListensWhereItsProbesLook(String kustomization) {
+        forEachGateway(kustomization, (where, gateway, env) -> {
+            String host = env.getOrDefault("QUARKUS_MANAGEMENT_HOST", "0.0.0.0");
+            if (gateway.getReadinessProbe().getExec() != null) {
+                assertEquals("127.0.0.1", host, where + ": probes run inside, the management port need not be open");
+            } else {
+                assertEquals("0.0.0.0", host, where + ": the kubelet probes the management port over the network");
             }
         });
     }
@@ -366,6 +411,23 @@ class KustomizeManifestsTest {
             container.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
         }
         return env;
+    }
+
+    /** Callers reach the gateway's port and never the management port; monitoring reaches the management port. */
+    private static void assertManagementPortOnlyForMonitoring(NetworkPolicy np) {
+        boolean monitoring = false;
+        for (var rule : np.getSpec().getIngress()) {
+            List<Integer> ports = rule.getPorts().stream().map(p -> p.getPort().getIntVal()).toList();
+            assertFalse(rule.getPorts().isEmpty(), "an ingress rule without ports opens the management port too");
+            if (ports.contains(MANAGEMENT_PORT)) {
+                assertEquals(List.of(MANAGEMENT_PORT), ports, "the management port shares a rule with " + ports);
+                assertTrue(rule.getFrom().stream().allMatch(peer -> peer.getPodSelector() != null && "true".equals(
+                        peer.getPodSelector().getMatchLabels().get("bc-gateway.io/monitoring"))),
+                        "the management port is open to monitoring pods only");
+                monitoring = true;
+            }
+        }
+        assertTrue(monitoring, "Prometheus can reach the management port");
     }
 
     private static void assertEgressOnlyDnsAndHttps(String where, List<HasMetadata> objects,
@@ -441,6 +503,11 @@ class KustomizeManifestsTest {
         List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
         assertEquals(1, found.size(), "expected one " + type.getSimpleName());
         return found.get(0);
+    }
+
+    private static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+        return objects.stream().filter(type::isInstance).map(type::cast).filter(o -> name.equals(name(o)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
     }
 
     private static String name(HasMetadata o) {

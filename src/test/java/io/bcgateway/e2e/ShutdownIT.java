@@ -67,9 +67,10 @@ class ShutdownIT {
         simulator = new SimulatorClient(config.get("gateway.connections.sim.base-url"));
         int port = freePort();
         int tlsPort = freePort();
+        int managementPort = freePort();
         String base = "http://127.0.0.1:" + port;
-        gateway = launchGateway(port, tlsPort, config);
-        awaitUp(base);
+        gateway = launchGateway(port, tlsPort, managementPort, config);
+        awaitUp("http://127.0.0.1:" + managementPort);
         // Half the callers come over HTTPS with HTTP/2 (ALPN), all 25 on one connection: the drain waits for their
         // streams as for HTTP/1.1 requests, and their answers are logged whole (status=200), not as broken off.
         HttpClient tlsClient = CallerTransport.H2_TLS.client();
@@ -160,12 +161,15 @@ class ShutdownIT {
         assertTrue(lines.stream().anyMatch(l -> l.getString("message", "").startsWith("Shutting down")));
     }
 
-    private Process launchGateway(int port, int tlsPort, Map<String, String> simulatorConfig) throws IOException {
+    private Process launchGateway(int port, int tlsPort, int managementPort, Map<String, String> simulatorConfig)
+            throws IOException {
         Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the gateway first: " + jar);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
                 "-Dgateway.connections.sim.limits.max-running=100", "-Dgateway.upstream.max-pool-size=100"));
         TlsListener.config().forEach((k, v) -> {
             if (!k.endsWith("ssl-port")) {
@@ -198,13 +202,14 @@ class ShutdownIT {
         return p;
     }
 
-    private void awaitUp(String base) throws InterruptedException {
+    /** Waits for the liveness check on the management interface at {@code management}. */
+    private void awaitUp(String management) throws InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             assertTrue(gateway.isAlive(), "the gateway exited during start-up");
             try {
-                if (client.send(HttpRequest.newBuilder(URI.create(base + "/q/health/live")).build(),
+                if (client.send(HttpRequest.newBuilder(URI.create(management + "/q/health/live")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.bcgateway.testing.Gateway;
 import io.bcgateway.testing.InjectSimulator;
 import io.bcgateway.testing.ShiftableClock;
 import io.bcgateway.testing.SimulatorClient;
@@ -40,7 +41,8 @@ class ReadinessTest {
     Path secretFile;
 
     private String readyflip() {
-        return given().get("/q/health/ready").then().extract().path("checks.find { it.name == 'bc-connections' }.data.readyflip");
+        return given().get(Gateway.managementUrl("/q/health/ready")).then().extract()
+                .path("checks.find { it.name == 'bc-connections' }.data.readyflip");
     }
 
     private int tokenRequests() {
@@ -66,7 +68,8 @@ class ReadinessTest {
         int made = tokenRequests();
         assertTrue(made <= allowed, made + " token requests in " + seconds + " s of probes; the back-off allows "
                 + allowed);
-        assertFalse(given().get("/q/health/ready").asString().contains(SimulatorProcess.WRONG_SECRET));
+        assertFalse(given().get(Gateway.managementUrl("/q/health/ready")).asString()
+                .contains(SimulatorProcess.WRONG_SECRET));
 
         Files.writeString(secretFile, SimulatorProcess.secretOf("readyflip") + "\n");
         ((ShiftableClock) clock).advance(Duration.ofSeconds(2)); // past the 1 s failure back-off

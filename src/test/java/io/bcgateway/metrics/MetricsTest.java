@@ -3,10 +3,12 @@ package io.bcgateway.metrics;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
@@ -15,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.bcgateway.testing.Gateway;
 import io.bcgateway.testing.InjectSimulator;
 import io.bcgateway.testing.PrometheusText;
 import io.bcgateway.testing.ShiftableClock;
@@ -181,9 +184,19 @@ class MetricsTest {
     }
 
     @Test
+    void metricsHealthAndTheStatusPageAnswerOnTheManagementPortAndNotOnTheGatewayPort() {
+        assertNotEquals(Gateway.url("/"), Gateway.managementUrl("/"), "two ports");
+        for (String path : List.of("/q/metrics", "/q/health/live", "/q/health/ready", "/q/gateway/status")) {
+            assertEquals(200, Gateway.management(path).statusCode(), path + " on the management port");
+            assertEquals(404, Gateway.get(path).statusCode(), path + " on the port callers of /bc/* use");
+        }
+        assertTrue(PrometheusText.scrape().has("bc_gateway_requests_total"), "the gateway's own meters are there");
+    }
+
+    @Test
     void labelsCarryNoIdsPathsOrSecrets() {
         given().get(COMPANIES).then().statusCode(200);
-        String text = given().get("/q/metrics").asString();
+        String text = given().get(Gateway.managementUrl("/q/metrics")).asString();
         Pattern guid = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
         PrometheusText scrape = new PrometheusText(text);
         for (PrometheusText.Sample s : scrape.samples()) {

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.bcgateway.testing.Gateway;
 import io.bcgateway.testing.InjectSimulator;
 import io.bcgateway.testing.LogCapture;
 import io.bcgateway.testing.SecuredGatewayProfile;
@@ -65,7 +66,7 @@ class SecretsNeverLoggedTest {
                     .asString());
             answers.add(given().header(KEY, SecuredGatewayProfile.READER_KEY)
                     .get("/fanout/sim/companies/customers?$top=1").asString());
-            answers.add(given().get("/q/health/ready").asString());
+            answers.add(given().get(Gateway.managementUrl("/q/health/ready")).asString());
 
             List<String> secrets = new ArrayList<>(List.of(SimulatorClient.DEMO_SECRET, SimulatorProcess.WRONG_SECRET,
                     "eyJ", "PRIVATE KEY", "client_assertion=", "client_secret="));

@@ -14,6 +14,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import io.bcgateway.testing.Gateway;
 import io.bcgateway.testing.SimulatorClient;
 import io.bcgateway.testing.SimulatorProcess;
 import io.quarkus.test.common.WithTestResource;
@@ -37,7 +38,8 @@ class StatusTest {
                 .extract().header("request-id");
         given().get("/bc/badsecret/api/v2.0/companies").then().statusCode(502);
 
-        String body = given().get("/q/gateway/status").then().statusCode(200).contentType("application/json")
+        String body = given().get(Gateway.managementUrl("/q/gateway/status"))
+                .then().statusCode(200).contentType("application/json")
                 .extract().asString();
         JsonObject status = new JsonObject(body);
         JsonObject sim = connection(status, "sim");
@@ -67,11 +69,12 @@ class StatusTest {
 
         // gateway.health.require-all-connections=false (the default): a broken connection is DOWN in the details,
         // the gateway stays ready for the healthy ones.
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(Gateway.managementUrl("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'bc-connections' }.data.badsecret", startsWith("DOWN"))
                 .body("checks.find { it.name == 'drain' }.status", equalTo("UP"));
 
-        given().get("/q/gateway/status.html").then().statusCode(200).contentType(containsString("text/html"))
+        given().get(Gateway.managementUrl("/q/gateway/status.html"))
+                .then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("<td>sim</td>"));
     }
 }

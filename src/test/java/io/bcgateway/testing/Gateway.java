@@ -25,6 +25,24 @@ public final class Gateway {
         return "http://localhost:" + io.restassured.RestAssured.port + path;
     }
 
+    /**
+     * The management interface (health, metrics, the status page), on its own port. With
+     * {@code %test.quarkus.management.test-port=0} the port is chosen at start; Quarkus publishes the one it bound
+     * through its configuration (the value registry's config source), where the test reads it.
+     */
+    public static String managementUrl(String path) {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        int port = config.getOptionalValue("quarkus.management.test-port", Integer.class).filter(p -> p > 0)
+                .or(() -> config.getOptionalValue("quarkus.management.port", Integer.class)).orElse(9000);
+        return "http://localhost:" + port + path;
+    }
+
+    /** GET on the management interface. */
+    public static HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(URI.create(managementUrl(path))).timeout(Duration.ofSeconds(30)).GET()
+                .build());
+    }
+
     public static HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).GET().build());
     }

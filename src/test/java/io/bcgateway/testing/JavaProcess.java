@@ -22,6 +22,8 @@ public final class JavaProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final CompletableFuture<String> ready = new CompletableFuture<>();
+    /** Every line the process printed so far (start-up output is small; the ITs read it after the ready line). */
+    private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private JavaProcess(String name, Process process, Pattern readyLine) {
         this.name = name;
@@ -31,6 +33,7 @@ public final class JavaProcess implements AutoCloseable {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    lines.add(line);
                     Matcher m = readyLine.matcher(line);
                     if (!ready.isDone() && m.find()) {
                         ready.complete(m.groupCount() > 0 ? m.group(1) : line);
@@ -46,26 +49,73 @@ public final class JavaProcess implements AutoCloseable {
         pump.start();
     }
 
-    /** Starts {@code java <jvmArgs...>} and waits up to 60 s for the ready line; returns the process. */
+    /** Starts {@code java <jvmArgs...>}; {@link #awaitReady} waits for the ready line. */
     public static JavaProcess start(String name, Pattern readyLine, List<String> jvmArgs) {
+        return start(name, readyLine, jvmArgs, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, Pattern, List)}, with these environment variables added to the process's own. */
+    public static JavaProcess start(String name, Pattern readyLine, List<String> jvmArgs,
+            java.util.Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         try {
-            return new JavaProcess(name, new ProcessBuilder(cmd).redirectErrorStream(true).start(), readyLine);
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            return new JavaProcess(name, builder.start(), readyLine);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
     }
 
-    /** The ready line's first group, once the process printed it (up to 60 s). */
+    /**
+     * The ready line's first group, once the process printed it (up to 120 s: three gateways starting at once on a
+     * shared two-core machine took 62 s each under load).
+     */
     public String awaitReady() {
         try {
-            return ready.get(60, TimeUnit.SECONDS);
+            return ready.get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException(name + " did not start", e);
         }
+    }
+
+    /**
+     * Waits (bounded) for the process to exit and for its output to be read to the end; returns the exit code.
+     * Fails if it is still running after {@code limit}.
+     */
+    public int awaitExit(java.time.Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(name + " still running after " + limit);
+            }
+            ready.handle((line, failure) -> null).get(10, TimeUnit.SECONDS); // the pump has read the last line
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(name + ": its output did not end", e);
+        }
+    }
+
+    /** The first group of the first line printed so far that matches {@code pattern}, or null. */
+    public String firstMatch(Pattern pattern) {
+        for (String line : lines) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                return m.groupCount() > 0 ? m.group(1) : line;
+            }
+        }
+        return null;
+    }
+
+    /** Every line the process printed so far. */
+    public List<String> output() {
+        return List.copyOf(lines);
     }
 
     public String name() {

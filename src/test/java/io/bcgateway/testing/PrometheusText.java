@@ -9,7 +9,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One scrape of {@code /q/metrics} (Prometheus text format), with lookups by metric name and labels. */
+/**
+ * One scrape of {@code /q/metrics} on the management port (Prometheus text format), with lookups by metric name
+ * and labels.
+ */
 public final class PrometheusText {
 
     /** {@code name{labels} value}, optionally followed by an exemplar ({@code # {...} v t}). */
@@ -43,7 +46,7 @@ public final class PrometheusText {
     }
 
     public static PrometheusText scrape() {
-        return new PrometheusText(Gateway.get("/q/metrics").body());
+        return new PrometheusText(Gateway.management("/q/metrics").body());
     }
 
     /** The sum over every series of {@code name} whose labels include {@code labelPairs} (key, value, ...). */

@@ -1,0 +1,170 @@
+package io.bcgateway.proxy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.bcgateway.problem.Problem;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Message framing (RFC 9112), checked before any route. A proxy that forwards a request whose end it reads
+ * differently from the next hop invites request smuggling, so an ambiguous request is refused with 400 and its
+ * connection closed (RFC 9112 section 6.3: the bytes after it cannot be trusted to start a request):
+ * <ul>
+ * <li>a Transfer-Encoding whose final coding is not {@code chunked}, or that applies {@code chunked} twice;</li>
+ * <li>Transfer-Encoding in an HTTP/1.0 request, or together with Content-Length;</li>
+ * <li>no Host, more than one Host, or a Host that lists several (RFC 9112 section 3.2);</li>
+ * <li>a transfer coding other than {@code chunked} (for example {@code gzip, chunked}) is refused with 501: the
+ * framing is clear, but the gateway would forward the body without the coding;</li>
+ * <li>a chunked body that breaks off with a malformed chunk (a size that is not hex, for example): the HTTP
+ * decoder fails the connection, and the caller gets a 400 problem before it closes instead of a bare close.</li>
+ * </ul>
+ * Netty's decoder itself refuses some of these first (Content-Length with Transfer-Encoding, {@code chunked}
+ * not last while listed); its answer is a plain 400 without a body, before any gateway code runs.
+ */
+@ApplicationScoped
+public class MessageFramingGuard {
+
+    /**
+     * Connections whose framing was refused. Requests the decoder has already read behind the refused one
+     * (pipelined, or smuggled in its body) are dropped, never routed: the close may come after they were queued.
+     */
+    private final Set<HttpConnection> refused =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+    void register(@Observes Router router) {
+        // First of all routes, before the request target is looked at: nothing of an ambiguous request is used.
+        router.route().order(Integer.MIN_VALUE).handler(this::check);
+        // Vert.x fails a request without a usable Host while routing it, before any handler runs; the failure
+        // reaches failure handlers instead, first of all this one.
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
+    }
+
+    void failed(RoutingContext rc) {
+        String problem = framingProblem(rc.request().version(), rc.request().headers());
+        if (problem == null || rc.response().headWritten()) {
+            rc.next();
+            return;
+        }
+        refuse(rc, Problem.of(400, "bad-framing", "Ambiguous message framing", problem));
+    }
+
+    void check(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        HttpConnection connection = request.connection();
+        if (connection != null && refused.contains(connection)) {
+            connection.close();
+            return;
+        }
+        String problem = framingProblem(request.version(), request.headers());
+        if (problem != null) {
+            refuse(rc, Problem.of(400, "bad-framing", "Ambiguous message framing", problem));
+            return;
+        }
+        String unknown = unsupportedCoding(request.headers());
+        if (unknown != null) {
+            refuse(rc, Problem.of(501, "transfer-coding-not-implemented", "Transfer coding not implemented",
+                    "The gateway decodes no transfer coding but 'chunked', and Business Central receives the body"
+                            + " without one; send the body without '" + unknown + "' (RFC 9112 section 6.1),"
+                            + " or as Content-Encoding."));
+            return;
+        }
+        if (connection != null && request.headers().contains("Transfer-Encoding")) {
+            // The decoder reports a malformed chunk as a failure of the connection, which it then closes; answer
+            // first, while the response can still be written. A later request on the connection replaces this.
+            connection.exceptionHandler(failure -> {
+                if (!request.isEnded() && !rc.response().headWritten()) {
+                    refuse(rc, Problem.of(400, "bad-framing", "Ambiguous message framing",
+                            "The chunked request body is malformed (RFC 9112 section 7.1): "
+                                    + failure.getClass().getSimpleName()
+                                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage())));
+                }
+            });
+        }
+        rc.next();
+    }
+
+    private void refuse(RoutingContext rc, Problem problem) {
+        HttpServerRequest request = rc.request();
+        HttpConnection connection = request.connection();
+        if (connection != null) {
+            refused.add(connection);
+            rc.response().putHeader("Connection", "close")
+                    .bodyEndHandler(written -> connection.close());
+        }
+        problem.send(rc.response());
+    }
+
+    /** Why the request's framing is ambiguous, or null when it is not. HTTP/2 frames bodies itself. */
+    static String framingProblem(HttpVersion version, MultiMap headers) {
+        if (version != HttpVersion.HTTP_1_0 && version != HttpVersion.HTTP_1_1) {
+            return null;
+        }
+        List<String> hosts = headers.getAll("Host");
+        if (hosts.isEmpty()) {
+            return "The request has no Host header; every HTTP/1.1 request must carry one (RFC 9112 section 3.2).";
+        }
+        if (hosts.size() > 1 || hosts.get(0).indexOf(',') >= 0) {
+            return "The request carries more than one Host (RFC 9112 section 3.2): which one it is meant for is"
+                    + " ambiguous.";
+        }
+        List<String> transferEncodings = headers.getAll("Transfer-Encoding");
+        if (transferEncodings.isEmpty()) {
+            return null;
+        }
+        if (version == HttpVersion.HTTP_1_0) {
+            return "Transfer-Encoding is not defined for HTTP/1.0 (RFC 9112 section 6.1); send Content-Length.";
+        }
+        if (headers.contains("Content-Length")) {
+            return "The request carries both Transfer-Encoding and Content-Length (RFC 9112 section 6.1): its"
+                    + " length is ambiguous.";
+        }
+        List<String> codings = codings(transferEncodings);
+        long chunked = codings.stream().filter("chunked"::equals).count();
+        if (codings.isEmpty() || !"chunked".equals(codings.get(codings.size() - 1)) || chunked > 1) {
+            return "Transfer-Encoding '" + String.join(", ", codings) + "' does not end with a single 'chunked'"
+                    + " (RFC 9112 section 6.3): the end of the request body cannot be determined.";
+        }
+        return null;
+    }
+
+    /**
+     * A transfer coding other than {@code chunked}, or null. The header is hop-by-hop: the gateway would strip it
+     * and hand BC a body still in a coding BC is not told about, so such a request is refused (501, RFC 9112
+     * section 6.1) rather than forwarded corrupted.
+     */
+    static String unsupportedCoding(MultiMap headers) {
+        return codings(headers.getAll("Transfer-Encoding")).stream().filter(c -> !"chunked".equals(c)).findFirst()
+                .orElse(null);
+    }
+
+    /** The transfer codings in order, lower case, parameters dropped, over every Transfer-Encoding line. */
+    private static List<String> codings(List<String> headerValues) {
+        List<String> codings = new ArrayList<>();
+        for (String value : headerValues) {
+            for (String part : value.split(",")) {
+                String coding = part.strip();
+                int parameters = coding.indexOf(';');
+                if (parameters >= 0) {
+                    coding = coding.substring(0, parameters).strip();
+                }
+                if (!coding.isEmpty()) {
+                    codings.add(coding.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return codings;
+    }
+}
