@@ -157,7 +157,7 @@ class TokenLifecycleTest {
         assertTrue(detail.matches("Connection 'entradown': token endpoint http://127\\.0\\.0\\.1:\\d+/"
                 + "[0-9a-f-]+/oauth2/v2\\.0/token is unreachable: connection refused \\(.*\\)"), detail);
         // The status page names the same URL for the connection.
-        String shown = given().get("/q/gateway/status").then().statusCode(200)
+        String shown = given().get(Gateway.managementUrl("/q/gateway/status")).then().statusCode(200)
                 .extract().path("connections.find { it.name == 'entradown' }.tokenEndpoint");
         assertTrue(detail.contains(shown), shown + " in " + detail);
     }
