@@ -312,6 +312,25 @@ class UpstreamEngineMatrixTest {
         assertEquals(0, timers.scheduled());
     }
 
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void aCallerWhoLeftWhileQueuedNeitherReachesBcNorCountsInTheWindow(Delivery delivery) throws Exception {
+        admission.pauseUntil(clock.instant().plus(Duration.ofSeconds(5)));
+        CompletableFuture<UpstreamCall> started = new CompletableFuture<>();
+        CompletableFuture<Outcome> outcome = call(delivery, HttpMethod.GET, companies(), null, started);
+        UpstreamCall queued = started.get(10, TimeUnit.SECONDS);
+        assertEquals(1, admission.queued());
+
+        context.runOnContext(v -> queued.cancel());
+        timers.advance(Duration.ofSeconds(5)); // the pause ends: the slot goes to a call nobody waits for any more
+        awaitEventLoop();
+
+        assertEquals(0, admission.running());
+        assertEquals(0, admission.sentInWindow());
+        assertEquals(List.of(), bcStatuses());
+        assertTrue(!outcome.isDone(), "a cancelled call tells its exchange nothing more");
+    }
+
     // ---- the engine's surroundings, built as Connections builds them ---------------------------------------------
 
     private void connect(RetryBudget retryBudget) {
@@ -352,11 +371,20 @@ class UpstreamEngineMatrixTest {
 
     /** Starts one call on the engine's event loop; the outcome is what the caller got. */
     private CompletableFuture<Outcome> call(Delivery delivery, HttpMethod method, String uri, String json) {
+        return call(delivery, method, uri, json, new CompletableFuture<>());
+    }
+
+    private CompletableFuture<Outcome> call(Delivery delivery, HttpMethod method, String uri, String json,
+            CompletableFuture<UpstreamCall> started) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Body body = json == null ? Body.NONE : Body.of(Buffer.buffer(json), true);
         Instant deadline = clock.instant().plus(Duration.ofSeconds(30));
-        context.runOnContext(v -> engine.call(context, connection, new Caller(method, uri, json != null, outcome),
-                body, delivery, deadline).start());
+        context.runOnContext(v -> {
+            UpstreamCall call = engine.call(context, connection, new Caller(method, uri, json != null, outcome), body,
+                    delivery, deadline);
+            call.start();
+            started.complete(call);
+        });
         return outcome;
     }
 
@@ -370,6 +398,13 @@ class UpstreamEngineMatrixTest {
 
     private static String customer(String name) {
         return new JsonObject().put("displayName", "Engine " + name + " " + CONNECTIONS.get()).encode();
+    }
+
+    /** Returns once the event loop has run everything queued on it before (the admission's hand-over). */
+    private void awaitEventLoop() throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> done.complete(null));
+        done.get(10, TimeUnit.SECONDS);
     }
 
     /** The statuses BC answered since the test began, in order. */
