@@ -258,7 +258,13 @@ final class ClusterAdmission implements AdmissionControl {
     }
 
     private void giveBack(String lease) {
-        cluster.timed(cluster.store().release(keys, lease, null), null)
+        giveBack(lease, true);
+    }
+
+    /** Frees the slot in Redis; {@code sent}: BC received the request, so it stays in the shared window. */
+    private void giveBack(String lease, boolean sent) {
+        cluster.timed(sent ? cluster.store().release(keys, lease, null) : cluster.store().releaseUnsent(keys, lease,
+                null), null)
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         redisFailed(ar.cause()); // the lease expires on its own
@@ -319,12 +325,21 @@ final class ClusterAdmission implements AdmissionControl {
 
         @Override
         public void release() {
+            releaseOnce(true);
+        }
+
+        @Override
+        public void releaseUnsent() {
+            releaseOnce(false);
+        }
+
+        private void releaseOnce(boolean sent) {
             synchronized (ClusterAdmission.this) {
                 if (!held.remove(id)) {
                     return;
                 }
             }
-            giveBack(id);
+            giveBack(id, sent);
         }
     }
 }

@@ -108,6 +108,20 @@ public final class RedisQuotaStore {
             return 0
             """;
 
+    /**
+     * ARGV: now, lease. The slot is free and the request leaves no trace in the window: BC never received it (the
+     * token failed, the circuit was open, the caller left before it was sent). Returns 1, or 0 if the lease had
+     * expired (then it was taken as finished at its expiry, and that entry is dropped too).
+     */
+    static final String RELEASE_UNSENT = PROLOGUE + """
+            prune(nil)
+            if redis.call('ZREM', KEYS[1], ARGV[2]) == 1 then
+              return 1
+            end
+            redis.call('ZREM', KEYS[2], ARGV[2])
+            return 0
+            """;
+
     /** ARGV: now, leaseTtlMs, lease... Extends leases still held; returns how many were. */
     static final String RENEW = PROLOGUE + """
             prune(nil)
@@ -157,6 +171,10 @@ public final class RedisQuotaStore {
 
     public Future<Boolean> release(QuotaKeys keys, String lease, Long now) {
         return eval(RELEASE, keys, now, lease).map(r -> r.toInteger() == 1);
+    }
+
+    public Future<Boolean> releaseUnsent(QuotaKeys keys, String lease, Long now) {
+        return eval(RELEASE_UNSENT, keys, now, lease).map(r -> r.toInteger() == 1);
     }
 
     public Future<Integer> renew(QuotaKeys keys, Duration leaseTtl, List<String> leases, Long now) {

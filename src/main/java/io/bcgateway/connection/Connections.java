@@ -24,14 +24,10 @@ import io.bcgateway.config.ConfigRefusal;
 import io.bcgateway.config.ConnectionConfig;
 import io.bcgateway.config.ConnectionEnvConfigSource;
 import io.bcgateway.config.GatewayConfig;
-import io.bcgateway.config.LimitsConfig;
 import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.metrics.GatewayMetrics;
 import io.bcgateway.resilience.RetryBudget;
 import io.bcgateway.resilience.UpstreamBreaker;
-import io.bcgateway.throttle.Admission;
-import io.bcgateway.throttle.AdmissionControl;
-import io.bcgateway.throttle.Timers;
 import io.bcgateway.throttle.VertxTimers;
 import io.bcgateway.token.CertificateAssertion;
 import io.bcgateway.token.ClientAssertion;
@@ -41,7 +37,6 @@ import io.bcgateway.token.RotatingOidcTokenFetcher;
 import io.bcgateway.token.Thumbprints;
 import io.bcgateway.token.TokenEndpoint;
 import io.bcgateway.token.TokenFetcher;
-import io.bcgateway.token.TokenSource;
 import io.quarkus.oidc.client.OidcClient;
 import io.quarkus.oidc.client.OidcClientConfigBuilder;
 import io.quarkus.oidc.client.OidcClients;
@@ -73,12 +68,13 @@ public class Connections {
     @Inject
     public Connections(GatewayConfig config, ThrottleConfig throttle, OidcClients oidcClients, Vertx vertx,
             Clock clock, GatewayMetrics metrics, ClusterQuotas cluster) {
-        Timers timers = new VertxTimers(vertx);
         for (String variable : ConnectionEnvConfigSource.ambiguousVariables(System.getenv())) {
             throw ConfigRefusal.ofVariable(variable, "the connection name between GATEWAY_CONNECTIONS_ and the key"
                     + " has '__' or starts or ends with '_'; write it with single underscores (CONTOSO_EU is"
                     + " connection contoso-eu)");
         }
+        PrincipalFactory principals = new PrincipalFactory(config, throttle, oidcClients, clock, new VertxTimers(vertx),
+                metrics, cluster, vertx);
         config.connections().forEach((name, c) -> {
             String badName = ConfigRefusal.connectionNameProblem(name);
             if (badName != null) {
@@ -88,7 +84,7 @@ public class Connections {
                 if (key(name).equals("connections")) {
                     throw new IllegalArgumentException("the name 'connections' is reserved for /fanout/connections/");
                 }
-                Connection built = build(name, c, config, throttle, oidcClients, vertx, clock, timers, metrics, cluster);
+                Connection built = build(name, c, config, throttle, principals, vertx, clock, metrics);
                 if (byName.putIfAbsent(key(name), built) != null) {
                     throw new IllegalArgumentException("another connection has the same name apart from case or '_'/'-'");
                 }
@@ -122,20 +118,18 @@ public class Connections {
     }
 
     private static Connection build(String name, ConnectionConfig c, GatewayConfig config, ThrottleConfig throttle,
-            OidcClients oidcClients, Vertx vertx, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster) {
+            PrincipalFactory factory, Vertx vertx, Clock clock, GatewayMetrics metrics) {
         BcEndpoint endpoint = BcEndpoint.of(c.baseUrl(), c.environment());
         Credential credential = Credential.of(c, System::getenv);
         String tokenUrl = TokenEndpoint.urlOf(c);
         List<Principal> principals = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         labels.add(name);
-        principals.add(principal(name, name, c, c.clientId(), credential, tokenUrl, config, throttle, oidcClients,
-                clock, timers, metrics, cluster, vertx));
+        principals.add(factory.principal(name, c, tokenUrl, name, c.clientId(), credential));
         c.pool().forEach((id, member) -> {
             labels.add(name + "/" + id);
-            principals.add(principal(name, name + "/" + id, c, member.clientId(),
-                    new Credential.Secret(member.clientSecret()), tokenUrl, config, throttle, oidcClients, clock,
-                    timers, metrics, cluster, vertx));
+            principals.add(factory.principal(name, c, tokenUrl, name + "/" + id, member.clientId(),
+                    new Credential.Secret(member.clientSecret())));
         });
         ThrottleConfig.Retry retry = throttle.retry();
         RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinRetries(), retry.budgetWindow(),
@@ -150,34 +144,12 @@ public class Connections {
                 budget, breaker, metrics.forConnection(name, principals, labels, budget, breaker));
     }
 
-    /** One app registration: its OIDC client and token cache, and its admission under BC's per-principal limits. */
-    private static Principal principal(String connection, String label, ConnectionConfig c, String clientId,
-            Credential credential, String tokenUrl, GatewayConfig config, ThrottleConfig throttle,
-            OidcClients oidcClients, Clock clock, Timers timers, GatewayMetrics metrics, ClusterQuotas cluster,
-            Vertx vertx) {
-        GatewayConfig.Token t = config.token();
-        TokenSource tokens = new TokenSource(label, metrics.timed(connection, label, TokenEndpoint.naming(vertx, tokenUrl,
-                config.upstream().connectTimeout(), fetcher(label, c, clientId, credential, tokenUrl, config, oidcClients,
-                clock, vertx.fileSystem()))), clock, t.refreshAhead(), t.expirySafetyMargin(), t.failureBackoffInitial(),
-                t.failureBackoffMax());
-        LimitsConfig limits = c.limits();
-        int maxRunning = limits.maxRunning().orElse(throttle.maxRunning());
-        int rateLimit = limits.rateLimit().orElse(throttle.rateLimit());
-        Duration window = limits.rateWindow().orElse(throttle.rateWindow());
-        // Cluster mode: BC counts per principal (tenant + app registration), so replicas share it through Redis.
-        AdmissionControl admission = cluster.enabled()
-                ? cluster.admission(label, c.tenantId() + "/" + clientId, maxRunning, rateLimit, window,
-                        throttle.maxQueued(), timers)
-                : new Admission(label, maxRunning, rateLimit, window, throttle.maxQueued(), clock, timers);
-        return new Principal(clientId, tokens, admission);
-    }
-
     /**
      * The token request of one app registration, by credential kind. A secret goes into the OIDC client's own
      * configuration; a secret file gets a client rebuilt whenever the file changes; certificates and federated
      * tokens get a client without credentials and a fresh {@code client_assertion} per request.
      */
-    private static TokenFetcher fetcher(String label, ConnectionConfig c, String clientId, Credential credential,
+    static TokenFetcher fetcher(String label, ConnectionConfig c, String clientId, Credential credential,
             String tokenUrl, GatewayConfig config, OidcClients oidcClients, Clock clock, FileSystem files) {
         Duration timeout = config.token().requestTimeout();
         if (credential instanceof Credential.Secret secret) {

@@ -14,7 +14,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.bcgateway.config.FanoutConfig;
-import io.bcgateway.config.GatewayConfig;
 import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Connections;
@@ -26,11 +25,10 @@ import io.bcgateway.proxy.GatewayUrl;
 import io.bcgateway.proxy.HeaderFilter;
 import io.bcgateway.proxy.PathGuard;
 import io.bcgateway.proxy.UpstreamFailures;
-import io.bcgateway.resilience.Backoff;
-import io.bcgateway.resilience.RetryGate;
 import io.bcgateway.security.Caller;
 import io.bcgateway.security.CallerGate;
 import io.bcgateway.security.Denial;
+import io.bcgateway.upstream.UpstreamEngine;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -83,13 +81,13 @@ public class FanoutService {
     private final GatewayMetrics metrics;
 
     @Inject
-    public FanoutService(Connections connections, FanoutConfig config, ThrottleConfig throttle, GatewayConfig gateway,
-            Clock clock, Backoff backoff, RetryGate retryGate, GatewayMetrics metrics) {
+    public FanoutService(Connections connections, FanoutConfig config, ThrottleConfig throttle, Clock clock,
+            UpstreamEngine engine, GatewayMetrics metrics) {
         this.connections = connections;
         this.config = config;
         this.throttle = throttle;
         this.clock = clock;
-        this.client = new BcClient(retryGate, backoff, clock, gateway.upstream().readTimeout());
+        this.client = new BcClient(engine);
         this.directory = new CompanyDirectory(client, clock, config.companyCacheTtl(), throttle.defaultDeadline());
         this.batches = new BatchSplitter(client, clock, throttle.defaultDeadline());
         this.metrics = metrics;

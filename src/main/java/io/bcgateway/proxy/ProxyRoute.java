@@ -1,6 +1,5 @@
 package io.bcgateway.proxy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 
@@ -15,12 +14,11 @@ import io.bcgateway.connection.Connections;
 import io.bcgateway.fanout.FanoutService;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.Problems;
-import io.bcgateway.resilience.Backoff;
-import io.bcgateway.resilience.RetryGate;
 import io.bcgateway.security.BatchPolicy;
 import io.bcgateway.security.Caller;
 import io.bcgateway.security.CallerGate;
 import io.bcgateway.security.Denial;
+import io.bcgateway.upstream.UpstreamEngine;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.http.HttpServerRequest;
@@ -43,23 +41,17 @@ public class ProxyRoute {
     private final Connections connections;
     private final FanoutService fanout;
     private final int replayableBodyLimit;
-    private final long readTimeoutMillis;
     private final ThrottleConfig throttle;
-    private final Backoff backoff;
-    private final RetryGate retryGate;
-    private final Clock clock;
+    private final UpstreamEngine engine;
 
     @Inject
-    public ProxyRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, Clock clock,
-            FanoutService fanout, Backoff backoff, RetryGate retryGate) {
+    public ProxyRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, FanoutService fanout,
+            UpstreamEngine engine) {
         this.connections = connections;
         this.fanout = fanout;
         this.replayableBodyLimit = config.upstream().replayableBodyLimit();
-        this.readTimeoutMillis = config.upstream().readTimeout().toMillis();
         this.throttle = throttle;
-        this.clock = clock;
-        this.backoff = backoff;
-        this.retryGate = retryGate;
+        this.engine = engine;
     }
 
     void register(@Observes Router router) {
@@ -141,16 +133,14 @@ public class ProxyRoute {
                             deniedOp.detail()));
                 } else if (!fanout.splitIfNeeded(request, connection, upstreamUri, operations)) {
                     new ProxyExchange(request, caller.name(), connection, upstreamUri,
-                            RequestBody.ofContent(read.result()), readTimeoutMillis, retryGate, backoff, clock, budget)
-                            .start();
+                            RequestBody.ofContent(read.result()), engine, budget).start();
                 }
             });
             request.resume();
             return;
         }
         RequestBody body = RequestBody.of(request, replayableBodyLimit);
-        new ProxyExchange(request, caller.name(), connection, upstreamUri, body, readTimeoutMillis, retryGate, backoff, clock,
-                budget).start();
+        new ProxyExchange(request, caller.name(), connection, upstreamUri, body, engine, budget).start();
     }
 
     /** The declared body length; unknown (chunked) counts as too large to read for counting. */

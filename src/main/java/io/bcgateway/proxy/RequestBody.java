@@ -15,11 +15,14 @@ final class RequestBody {
 
     private final boolean buffered;
     private final boolean declaresLength;
+    /** The declared {@code Content-Length}, or -1 without one. */
+    private final long declaredLength;
     private Buffer content;
 
-    private RequestBody(boolean buffered, boolean declaresLength) {
+    private RequestBody(boolean buffered, boolean declaresLength, long declaredLength) {
         this.buffered = buffered;
         this.declaresLength = declaresLength;
+        this.declaredLength = declaredLength;
     }
 
     /**
@@ -29,26 +32,28 @@ final class RequestBody {
     static RequestBody of(HttpServerRequest request, int replayLimit) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        long declared = -1;
+        if (length != null) {
+            try {
+                declared = Long.parseLong(length.strip());
+            } catch (NumberFormatException e) {
+                declared = Long.MAX_VALUE;
+            }
+        }
         if (chunked) {
-            return new RequestBody(false, false);
+            return new RequestBody(false, false, declared);
         }
         if (length == null) {
-            RequestBody none = new RequestBody(true, false);
+            RequestBody none = new RequestBody(true, false, -1);
             none.content = EMPTY;
             return none;
         }
-        long declared;
-        try {
-            declared = Long.parseLong(length.strip());
-        } catch (NumberFormatException e) {
-            declared = Long.MAX_VALUE;
-        }
-        return new RequestBody(declared <= replayLimit, true);
+        return new RequestBody(declared <= replayLimit, true, declared);
     }
 
     /** A body the gateway has already read (a $batch it counted). */
     static RequestBody ofContent(Buffer content) {
-        RequestBody read = new RequestBody(true, true);
+        RequestBody read = new RequestBody(true, true, content.length());
         read.content = content;
         return read;
     }
@@ -59,6 +64,11 @@ final class RequestBody {
 
     boolean declaresLength() {
         return declaresLength;
+    }
+
+    /** The declared {@code Content-Length}, or -1 without one (a streamed body then goes on chunked). */
+    long declaredLength() {
+        return declaredLength;
     }
 
     /** Reads a buffered body (immediately done when there is none). */

@@ -24,9 +24,17 @@ import io.vertx.core.Promise;
  */
 public final class Admission implements AdmissionControl {
 
-    /** A running slot; give it back exactly once when BC has answered (or the attempt failed). */
+    /** A running slot; give it back exactly once, by one of the two methods. */
     public interface Permit {
+        /** BC received the request (it answered, or the exchange broke after sending): it counts in the window. */
         void release();
+
+        /**
+         * BC never received the request (the token failed, the circuit was open, the caller left before it was
+         * sent, the connection could not be opened): the slot is free again and the window does not count it,
+         * because BC did not either.
+         */
+        void releaseUnsent();
     }
 
     private final String principal;
@@ -127,12 +135,14 @@ public final class Admission implements AdmissionControl {
         return finished.size() + running;
     }
 
-    private void release() {
+    private void release(boolean sent) {
         List<Runnable> completions = new ArrayList<>();
         synchronized (this) {
             Instant now = clock.instant();
             running--;
-            finished.addLast(now);
+            if (sent) {
+                finished.addLast(now);
+            }
             drain(now, completions);
         }
         completions.forEach(Runnable::run);
@@ -239,13 +249,22 @@ public final class Admission implements AdmissionControl {
 
         @Override
         public void release() {
+            releaseOnce(true);
+        }
+
+        @Override
+        public void releaseUnsent() {
+            releaseOnce(false);
+        }
+
+        private void releaseOnce(boolean sent) {
             synchronized (Admission.this) {
                 if (released) {
                     return;
                 }
                 released = true;
             }
-            Admission.this.release();
+            Admission.this.release(sent);
         }
     }
 }

@@ -97,6 +97,17 @@ class RedisQuotaStoreTest {
     }
 
     @Test
+    void anUnsentRequestFreesItsSlotWithoutCountingInTheWindow() {
+        assertTrue(acquire("a", 1000).granted());
+        assertTrue(acquire("b", 1000).granted());
+        assertTrue(await(store.releaseUnsent(keys, "lease-1", 1002L)));
+        assertTrue(await(store.release(keys, "lease-2", 1002L)));
+        RedisQuotaStore.Answer next = acquire("c", 1003);
+        assertTrue(next.granted());
+        assertEquals(2, next.inWindow(), "the sent request and this one; BC never saw lease-1");
+    }
+
+    @Test
     void aLeaseNotRenewedComesBackAfterItsTtlAndStillCountsInTheWindow() {
         assertTrue(acquire("a", 1000).granted());
         assertTrue(acquire("b", 1000).granted());

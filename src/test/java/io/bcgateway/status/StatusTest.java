@@ -77,4 +77,20 @@ class StatusTest {
                 .then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("<td>sim</td>"));
     }
+
+    @Test
+    void requestsThatNeverReachedBcDoNotCountInThePrincipalsWindow() {
+        // Entra refuses the secret, and Entra cannot be reached: BC receives neither request.
+        given().get("/bc/badsecret/api/v2.0/companies").then().statusCode(502);
+        given().get("/bc/badsecret/api/v2.0/companies").then().statusCode(502);
+        given().get("/bc/entradown/api/v2.0/companies").then().statusCode(503);
+        given().get("/bc/entradown/api/v2.0/companies").then().statusCode(503);
+
+        JsonObject status = new JsonObject(given().get("/q/gateway/status").then().statusCode(200).extract().asString());
+        for (String name : new String[] {"badsecret", "entradown"}) {
+            JsonObject principal = connection(status, name).getJsonArray("principals").getJsonObject(0);
+            assertEquals(0, principal.getInteger("windowUsed"), principal::encode);
+            assertEquals(0, principal.getInteger("running"), principal::encode);
+        }
+    }
 }

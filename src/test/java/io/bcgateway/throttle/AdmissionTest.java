@@ -158,6 +158,30 @@ class AdmissionTest {
     }
 
     @Test
+    void aRequestThatNeverReachedBcFreesItsSlotAndLeavesTheWindowAsItWas() {
+        Admission.Permit sent = admission.acquire(in(Duration.ofSeconds(30))).result();
+        Admission.Permit unsent = admission.acquire(in(Duration.ofSeconds(30))).result();
+        assertEquals(2, admission.sentInWindow(), "both count while they run: either may reach BC");
+        unsent.releaseUnsent();
+        assertEquals(1, admission.running());
+        assertEquals(1, admission.sentInWindow(), "BC never received it, so the window does not count it");
+        sent.release();
+        assertEquals(0, admission.running());
+        assertEquals(1, admission.sentInWindow());
+        unsent.release();
+        assertEquals(1, admission.sentInWindow(), "a permit is given back once, whichever way");
+    }
+
+    @Test
+    void unsentRequestsNeverFillTheWindow() {
+        for (int i = 0; i < 25; i++) {
+            admission.acquire(in(Duration.ofSeconds(1))).result().releaseUnsent();
+        }
+        assertEquals(0, admission.sentInWindow());
+        assertTrue(admission.acquire(in(Duration.ofSeconds(1))).succeeded(), "the 10-request window is untouched");
+    }
+
+    @Test
     void constructorRejectsNonsense() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Admission("p", 0, 10, Duration.ofSeconds(1), 1, clock, timers));
