@@ -32,6 +32,10 @@ NMT_LIMIT=${NMT_LIMIT:-256}
 JAVA25=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 IMAGE_OPTS=$(sed -n 's/.*JAVA_OPTS="\([^"]*\)".*/\1/p' "$ROOT/docker/Dockerfile.jvm" | head -1)
 JAVA_OPTS=${JAVA_OPTS:-$IMAGE_OPTS}
+# The image's other ENV that the JVM reads (glibc's arena cap).
+IMAGE_MALLOC=$(sed -n 's/^ *MALLOC_ARENA_MAX=\([0-9]*\).*/\1/p' "$ROOT/docker/Dockerfile.jvm" | head -1)
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-$IMAGE_MALLOC}   # MALLOC_ARENA_MAX= (empty): glibc default
+[ -n "$MALLOC_ARENA_MAX" ] || unset MALLOC_ARENA_MAX
 GATEWAY_ENV=${GATEWAY_ENV:-}
 WORK="$RESULTS/footprint"
 APP=${IMAGE_DIR:-$WORK/image}   # /deployments of the image: aot-jar + app.aot
@@ -87,7 +91,7 @@ if [ -z "${IMAGE_DIR:-}" ] && { [ -n "${REBUILD:-}" ] || [ ! -f "$APP/app.aot" ]
   # cp -a: the JVM drops an AOT cache whose class-path jars changed modification time since the training run.
   rm -rf "$APP" && cp -a "$ROOT/target/quarkus-app" "$APP" && rm -f "$APP/app-cds.jsa"
   echo "training run (docker/aot-train.sh, JAVA_OPTS of the image)" >&2
-  APP_DIR="$APP" TRAIN_PORT=$(free_port) JAVA_OPTS="$IMAGE_OPTS" PATH="$ROOT/docker:$JAVA25/bin:$PATH" \
+  APP_DIR="$APP" TRAIN_PORT=$(free_port) TRAIN_SIM_PORT=$(free_port) JAVA_OPTS="$IMAGE_OPTS" PATH="$ROOT/docker:$JAVA25/bin:$PATH" \
     timeout 300 "$ROOT/docker/aot-train.sh" "$APP/app.aot" > "$WORK/train.log" 2>&1
 fi
 [ -f "$APP/app.aot" ] || { echo "no AOT cache in $APP" >&2; exit 1; }
@@ -108,6 +112,7 @@ BLOB="$WORK/blob.bin"
   || head -c $(( TRANSFER_MB * 1048576 )) /dev/urandom > "$BLOB"
 BLOB_SHA=$(sha256sum "$BLOB" | cut -d' ' -f1)
 
+anon_mb() { local v; v=$(awk '/^RssAnon:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null); echo "${v:-0}"; }
 rss_mb() { local v; v=$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null); echo "${v:-0}"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -158,7 +163,7 @@ for limit in $LIMITS; do
   T0=$(now_ms)
   launch "$cg" "$APP" "$WORK/gateway-$limit.log"
   ttfr=$(first_answer)
-  idle="-" idle_cpu="-" peak_rss=0 rps="-" cpu_req="-" non2xx="-" errors="-" up="-" down="-"
+  idle="-" idle_cpu="-" peak_rss=0 peak_anon=0 rps="-" cpu_req="-" non2xx="-" errors="-" up="-" down="-"
   if [ "$ttfr" != "-" ]; then
     sleep 2
     c0=$(cpu_ticks "$GW_PID"); sleep "$IDLE_SECONDS"; c1=$(cpu_ticks "$GW_PID")
@@ -182,6 +187,7 @@ for limit in $LIMITS; do
     down_pid=$!
     while kill -0 "$wrk_pid" 2>/dev/null; do
       r=$(rss_mb "$GW_PID"); [ "$r" -gt "$peak_rss" ] && peak_rss=$r
+      r=$(anon_mb "$GW_PID"); [ "$r" -gt "$peak_anon" ] && peak_anon=$r
       sleep 0.5
     done
     wait "$wrk_pid" || true
@@ -205,7 +211,7 @@ for limit in $LIMITS; do
   peak=$(cg_peak_mb "$cg")
   stop
   cg_remove "$cg"
-  ROWS+=("| $limit | $aot | $killed | $peak | $peak_rss | ${ttfr} | $idle | $idle_cpu | $rps | $cpu_req | $non2xx | $errors | $up | $down |")
+  ROWS+=("| $limit | $aot | $killed | $peak | $peak_rss | $peak_anon | ${ttfr} | $idle | $idle_cpu | $rps | $cpu_req | $non2xx | $errors | $up | $down |")
   echo "${ROWS[-1]}" >&2
 done
 
@@ -244,7 +250,10 @@ if [ "$NMT" = 1 ]; then
     "$JAVA25/bin/jcmd" "$GW_PID" GC.run > /dev/null 2>&1
     echo; echo "## after a full GC (RSS $(rss_mb "$GW_PID") MB)"; nmt
     "$JAVA25/bin/jcmd" "$GW_PID" GC.heap_info 2>&1 | tail -n +2
-    echo; echo "## threads"; ls "/proc/$GW_PID/task" | wc -l
+    echo; echo "## threads ($(ls "/proc/$GW_PID/task" | wc -l))"
+    cat /proc/"$GW_PID"/task/*/comm | sed 's/-[0-9]*$//' | sort | uniq -c | sort -rn
+    echo; echo "## classes loaded (jcmd VM.classloader_stats, total)"
+    "$JAVA25/bin/jcmd" "$GW_PID" VM.classloader_stats 2>&1 | awk '/^Total = / {print "classes:", $4}' 
   } > "$RESULTS/footprint-nmt.md"
   stop; cg_remove "$cg"
 fi
@@ -252,11 +261,11 @@ fi
 col() { awk -v c="$1" '{print $c}' "$WORK/starts-$2" | grep -v '^-$' | median; }
 {
   echo "Machine: $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); cgroup v$CG_V; Temurin $("$JAVA25/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p')."
-  echo "Started as the JVM image starts it: docker/entrypoint.sh, JAVA_OPTS=\"$JAVA_OPTS\"${GATEWAY_ENV:+, env $GATEWAY_ENV}."
+  echo "Started as the JVM image starts it: docker/entrypoint.sh, JAVA_OPTS=\"$JAVA_OPTS\"${MALLOC_ARENA_MAX:+, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}${GATEWAY_ENV:+, env $GATEWAY_ENV}."
   echo "Load: wrk -c$CONNS for ${LOAD_SECONDS} s on a proxied GET, plus a ${TRANSFER_MB} MB upload and a ${TRANSFER_MB} MB download streamed at the same time."
   echo
-  echo "| limit (MiB) | AOT cache used | killed | cgroup peak (MiB) | RSS peak (MB) | first proxied 200 (ms) | RSS idle (MB) | CPU idle (ms in ${IDLE_SECONDS} s) | req/s | CPU ms per request | non-2xx | socket errors | upload | download |"
-  echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+  echo "| limit (MiB) | AOT cache used | killed | cgroup peak (MiB) | RSS peak (MB) | anonymous RSS peak (MB) | first proxied 200 (ms) | RSS idle (MB) | CPU idle (ms in ${IDLE_SECONDS} s) | req/s | CPU ms per request | non-2xx | socket errors | upload | download |"
+  echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
   printf '%s\n' "${ROWS[@]}"
   if [ "$STARTS" -gt 0 ]; then
     echo

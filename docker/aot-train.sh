@@ -6,7 +6,7 @@
 #
 # Why a separate simulator process, not demo mode: a JDK AOT cache loads every class it holds when the JVM starts.
 # Trained in demo mode, production gateways would load the simulator (and the Jackson databind it uses) on every
-# start: ~100 simulator classes, ~9 MB more RSS (docs/deployment.md, "Footprint").
+# start: ~100 simulator classes and 1.7 MB more cache (docs/deployment.md, "Footprint").
 set -eu
 out=$1 port=${TRAIN_PORT:-8080} sim_port=${TRAIN_SIM_PORT:-8081}
 cd "${APP_DIR:-/deployments}"
@@ -26,17 +26,21 @@ java -XX:AOTCacheOutput="$out" $JAVA_OPTS -Dquarkus.http.host=127.0.0.1 -Dquarku
      -jar quarkus-run.jar &
 pid=$!
 trap 'kill "$sim" "$pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do http-get.sh /_sim/stats "$sim_port" && break; sleep 0.2; done
-for _ in $(seq 1 300); do http-get.sh /q/health/ready "$port" && break; sleep 0.2; done
-gw=/bc/train/api/v2.0
+up() { for _ in $(seq 1 300); do http-get.sh "$1" "$2" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
+up /_sim/stats "$sim_port" || { echo "aot-train: the simulator did not start on port $sim_port" >&2; exit 1; }
+up /q/health/ready "$port" || { echo "aot-train: the gateway did not become ready on port $port" >&2; exit 1; }
+# A slow answer (a busy build machine) is not a reason to fail the build: every request is tried, the training
+# only needs the code paths run. It fails when not one proxied request succeeded.
+gw=/bc/train/api/v2.0 proxied=0
 for _ in $(seq 1 50); do
-  http-get.sh "$gw/companies" "$port"
-  http-get.sh "$gw/companies?\$select=id,name&\$top=2" "$port"
+  http-get.sh "$gw/companies" "$port" && proxied=$((proxied + 1))
+  http-get.sh "$gw/companies?\$select=id,name&\$top=2" "$port" || true
   http-get.sh "/bc/nope/api/v2.0/companies" "$port" || true   # the gateway's own 404 problem answer
-  http-get.sh "/q/health/live" "$port"
-  http-get.sh "/q/health/ready" "$port"
-  http-get.sh "/q/metrics" "$port"
+  http-get.sh "/q/health/live" "$port" || true
+  http-get.sh "/q/health/ready" "$port" || true
+  http-get.sh "/q/metrics" "$port" || true
 done
+[ "$proxied" -gt 0 ] || { echo "aot-train: no proxied request succeeded" >&2; exit 1; }
 kill -TERM "$pid"
 wait "$pid" || true
 kill -TERM "$sim" && wait "$sim" || true
