@@ -173,17 +173,17 @@ for limit in $LIMITS; do
     down_url="$att($(python3 -c 'import uuid; print(uuid.uuid4())'))/attachmentContent"
     up_url="$att($(python3 -c 'import uuid; print(uuid.uuid4())'))/attachmentContent"
     # the download's source, uploaded before the load at full speed
-    curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+    curl -s -o /dev/null -w '%{http_code}' --max-time 300 -X PUT -H 'Expect:' -H 'Content-Type: application/octet-stream' \
       -T "$BLOB" "$down_url" > "$WORK/seed-$limit.status" || true
     rate=$(( TRANSFER_MB * 1024 * 10 / (LOAD_SECONDS * 9) ))k   # both transfers end in ~90 % of the load's time
     wrk -t2 -c"$CONNS" -d"${LOAD_SECONDS}s" --timeout 10s "http://127.0.0.1:$PORT/bc/bench/api/v2.0/companies" \
       > "$WORK/wrk-$limit.txt" 2>&1 &
     wrk_pid=$!
     lc0=$(cpu_ticks "$GW_PID")
-    curl -s -o /dev/null -w '%{http_code}' --limit-rate "$rate" -X PUT -H 'Expect:' \
+    curl -s -o /dev/null -w '%{http_code}' --max-time $(( LOAD_SECONDS * 5 )) --limit-rate "$rate" -X PUT -H 'Expect:' \
       -H 'Content-Type: application/octet-stream' -T "$BLOB" "$up_url" > "$WORK/up-$limit.status" 2>/dev/null &
     up_pid=$!
-    (curl -s --limit-rate "$rate" -w '%{http_code}' -o "$WORK/down-$limit.bin" "$down_url" > "$WORK/down-$limit.status" 2>/dev/null) &
+    (curl -s --max-time $(( LOAD_SECONDS * 5 )) --limit-rate "$rate" -w '%{http_code}' -o "$WORK/down-$limit.bin" "$down_url" > "$WORK/down-$limit.status" 2>/dev/null) &
     down_pid=$!
     while kill -0 "$wrk_pid" 2>/dev/null; do
       r=$(rss_mb "$GW_PID"); [ "$r" -gt "$peak_rss" ] && peak_rss=$r
@@ -197,7 +197,7 @@ for limit in $LIMITS; do
     # CPU per request: the gateway's CPU time under load over the requests wrk completed (the transfers' share
     # included); steadier than req/s on a shared machine.
     reqs=$(awk '/requests in/ {print $1}' "$WORK/wrk-$limit.txt")
-    cpu_req=$(awk -v t=$(( lc1 - lc0 )) -v n="${reqs:-0}" 'BEGIN {if (n > 0) printf "%.2f", t * 10 / n; else print "-"}')
+    cpu_req=$(awk -v t=$(( lc1 - lc0 )) -v n="${reqs:-0}" 'BEGIN {if (n > 0 && t >= 0) printf "%.2f", t * 10 / n; else print "-"}')
     non2xx=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk-$limit.txt"); non2xx=${non2xx:-0}
     errors=$(awk '/Socket errors/ {gsub(",", ""); s = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s}' "$WORK/wrk-$limit.txt"); errors=${errors:-0}
     up=$(cat "$WORK/up-$limit.status")
