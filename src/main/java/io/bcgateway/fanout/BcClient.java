@@ -231,7 +231,7 @@ public final class BcClient {
             }
             RetryPolicy.Outcome outcome = RetryPolicy.ofStatus(answer.status(), answer.bcErrorCode());
             if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
-                connection.metrics().bcThrottled(principal);
+                connection.metrics().bcThrottled(principal, answer.status(), answer.headers().get(HttpHeaders.RETRY_AFTER));
                 Duration pause = RetryAfter.parse(answer.headers().get(HttpHeaders.RETRY_AFTER), clock)
                         .orElseGet(() -> backoff.delay(retries + 1));
                 if (retryGate.honours(pause)) {

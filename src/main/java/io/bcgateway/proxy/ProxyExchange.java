@@ -310,7 +310,7 @@ final class ProxyExchange {
                 : RetryPolicy.ofStatus(status, bcErrorCode(answer.body()));
         if (outcome == RetryPolicy.Outcome.NOT_EXECUTED) {
             // BC is throttling this principal: everyone queued for it waits, not only this request.
-            connection.metrics().bcThrottled(principal);
+            connection.metrics().bcThrottled(principal, status, answer.response().getHeader(HttpHeaders.RETRY_AFTER));
             Optional<Duration> told = RetryAfter.parse(answer.response().getHeader(HttpHeaders.RETRY_AFTER), clock);
             Duration pause = told.orElseGet(() -> backoff.delay(retries + 1));
             if (retryGate.honours(pause)) {
