@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Screenshots of the operator's status page (/q/gateway/status.html) under load, for docs/operations.md.
 #
-# Starts the packaged gateway in demo mode (embedded simulator, connection "demo") plus a connection "payroll" whose
-# secret is wrong (so a token failure shows), then drives a bounded loopback load with wrk in phases: steady reads,
-# BC 429s forced through the simulator's control API (Retry-After: 2), an overload that makes the gateway answer
-# its own 429s (queue limited to 10), steady again. Then headless Chromium screenshots the page at 1440 and 360 px
-# into docs/. Loopback only; every phase is bounded in time (PHASE seconds, default 40); all processes stop at exit.
+# Starts the packaged gateway in demo mode (embedded simulator, connection "demo", BC's real limits) plus a connection
+# "payroll" whose secret is wrong (so a token failure shows), then drives a bounded loopback load with hey at a fixed
+# rate in phases: steady reads (40 req/s), BC 429s forced through the simulator's control API (Retry-After: 2), a
+# short overload (200 req/s offered against 4 running slots and a queue of 10) that makes the gateway answer its own
+# 429s, steady again. Then headless Chromium screenshots the page at 1440 and 360 px into docs/. Loopback only; every
+# phase is bounded in time (PHASE seconds, default 40; the overload PHASE/2); all processes stop at exit.
 source "$(dirname "$0")/lib.sh"
 PHASE=${PHASE:-40}
 OUT=${OUT:-$ROOT/docs}
 
-need wrk wrk
+need hey hey
 need curl curl
 need chromium chromium
 build
@@ -35,26 +36,27 @@ put() { curl -sf --max-time 10 -X "$1" "$SIM/$2" -H 'Content-Type: application/j
 put PUT settings '{"latencyMillis":15,"retryAfterOn429":2}'
 
 echo "phase 1: steady reads (${PHASE}s)"
-wrk -t1 -c4 -d"${PHASE}s" --timeout 10s "$GW" > "$RESULTS/status-screenshot-wrk1.txt"
+steady() { hey -z "${1}s" -c 4 -q 10 -t 10 "$GW" > "$RESULTS/status-screenshot-$2.txt"; }
+steady "$PHASE" phase1
 
 echo "phase 2: BC answers 429 now and then (${PHASE}s)"
-wrk -t1 -c4 -d"${PHASE}s" --timeout 10s "$GW" > "$RESULTS/status-screenshot-wrk2.txt" &
-WRK=$!
+steady "$PHASE" phase2 &
+LOAD=$!
 for _ in $(seq 1 $((PHASE / 5))); do
   put POST faults/force '{"status":429,"count":3}'
   curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$PORT/bc/payroll/api/v2.0/companies" || true
   sleep 5
 done
-wait $WRK
+wait $LOAD
 
-echo "phase 3: overload, the gateway answers its own 429s (${PHASE}s)"
+echo "phase 3: overload, the gateway answers its own 429s ($((PHASE / 2))s)"
 put PUT settings '{"latencyMillis":60}'
-wrk -t2 -c40 -d"${PHASE}s" --timeout 10s "$GW" > "$RESULTS/status-screenshot-wrk3.txt"
+hey -z "$((PHASE / 2))s" -c 40 -q 5 -t 10 "$GW" > "$RESULTS/status-screenshot-phase3.txt"
 
 echo "phase 4: steady again, screenshots while it runs"
 put PUT settings '{"latencyMillis":15}'
-wrk -t1 -c4 -d"${PHASE}s" --timeout 10s "$GW" > "$RESULTS/status-screenshot-wrk4.txt" &
-WRK=$!
+steady "$PHASE" phase4 &
+LOAD=$!
 sleep $((PHASE / 2))
 # The status page lives on the management interface when routes are there, else on the main port.
 PAGE="http://127.0.0.1:$MGMT/q/gateway/status.html"
@@ -69,5 +71,7 @@ for size in 1440,1350 360,2700; do
   rm -rf "$profile"
   echo "wrote $OUT/status-page-$width.png"
 done
-wait $WRK
-grep -h "Requests/sec\|Non-2xx" "$RESULTS"/status-screenshot-wrk*.txt
+wait $LOAD
+for f in "$RESULTS"/status-screenshot-phase*.txt; do
+  echo "$(basename "$f" .txt): $(grep -h "Requests/sec" "$f" | tr -s ' ') | $(grep -h "\[[0-9]*\]" "$f" | tr -s ' ' | tr '\n' ' ')"
+done

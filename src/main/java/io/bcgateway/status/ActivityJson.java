@@ -44,12 +44,13 @@ public class ActivityJson {
         this.clock = clock;
     }
 
-    /** The newest events, newest first. */
+    /** The events that happened last, newest first; a fold shows its first ({@code at}) and last time. */
     public JsonObject events() {
         JsonArray list = new JsonArray();
         for (EventLog.Event e : events.latest(EVENTS_SHOWN)) {
             list.add(new JsonObject()
                     .put("at", iso(e.at()))
+                    .put("lastAt", iso(e.lastAt()))
                     .put("kind", e.kind().wire())
                     .put("connection", e.connection())
                     .put("principal", e.principal())

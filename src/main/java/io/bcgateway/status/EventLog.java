@@ -22,9 +22,10 @@ import jakarta.inject.Singleton;
  * a token.
  *
  * <p>Bounded and lock-free: a fixed ring of {@link #CAPACITY} slots written by an atomic sequence, so recording
- * never blocks an event loop. Events are rare, except 429s and retries under overload: those are folded into one
- * event per connection, principal and kind per {@link #FOLD_MILLIS} (the next one says how many it stands for), so
- * that a storm of the gateway's 429s cannot push a breaker transition off the page.
+ * never blocks an event loop. Events are rare, except 429s, retries and token failures under overload: one of those
+ * that follows the last of its kind, connection and principal within {@link #FOLD_MILLIS} is folded into it (a
+ * counter and a time, no new slot), so a storm of thousands of the gateway's 429s is one line that moves to the top,
+ * and cannot push a breaker transition or a token failure off the page.
  *
  * <p>Nothing secret is ever recorded: the callers pass names, statuses, codes and durations, never a token, a
  * secret or a caller's credential.
@@ -34,8 +35,8 @@ public class EventLog {
 
     /** Events kept; the page shows the newest 20. */
     static final int CAPACITY = 64;
-    /** Noisy kinds are recorded at most once a second per connection, principal and kind. */
-    static final long FOLD_MILLIS = 1000;
+    /** A noisy event this soon after the last of its kind, connection and principal is folded into it. */
+    static final long FOLD_MILLIS = 60_000;
 
     /** What happened; the wire name is the lower-case name with dashes. */
     public enum Kind {
@@ -55,32 +56,56 @@ public class EventLog {
     }
 
     /**
-     * One event.
+     * One event (a snapshot).
      *
      * @param seq its position in the log, increasing
+     * @param at when it (the first of a fold) happened
+     * @param lastAt when the last event folded into it happened ({@code at} when none)
      * @param connection the connection's name, or null for gateway-wide events (cluster)
      * @param principal the principal's configured name, or null
      * @param detail what an operator reads: {@code Retry-After: 5}, {@code closed → open}, an AADSTS code
-     * @param repeats how many further events of the same kind it stands for (folded in since the previous one)
+     * @param repeats how many further events of the same kind were folded into it
      */
-    public record Event(long seq, Instant at, Kind kind, String connection, String principal, String detail,
-            int repeats) {
+    public record Event(long seq, Instant at, Instant lastAt, Kind kind, String connection, String principal,
+            String detail, int repeats) {
+    }
+
+    /** A slot of the ring: fixed facts plus the fold's counter and time, updated without a lock. */
+    private static final class Entry {
+        final long seq;
+        final Instant at;
+        final Kind kind;
+        final String connection;
+        final String principal;
+        final String detail;
+        final AtomicInteger repeats = new AtomicInteger();
+        volatile Instant lastAt;
+
+        Entry(long seq, Instant at, Kind kind, String connection, String principal, String detail) {
+            this.seq = seq;
+            this.at = at;
+            this.lastAt = at;
+            this.kind = kind;
+            this.connection = connection;
+            this.principal = principal;
+            this.detail = detail;
+        }
+
+        Event snapshot() {
+            return new Event(seq, at, lastAt, kind, connection, principal, detail, repeats.get());
+        }
     }
 
     private record FoldKey(Kind kind, String connection, String principal) {
     }
 
-    /** The last recorded time of one noisy kind and how many occurrences were folded since. */
-    private static final class Fold {
-        final AtomicLong lastMillis = new AtomicLong(Long.MIN_VALUE / 2); // "long ago", without overflow in now - last
-        final AtomicInteger folded = new AtomicInteger();
-    }
 
     private final Clock clock;
     private final Instant started;
     private final AtomicLong sequence = new AtomicLong();
-    private final AtomicReferenceArray<Event> ring = new AtomicReferenceArray<>(CAPACITY);
-    private final Map<FoldKey, Fold> folds = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<Entry> ring = new AtomicReferenceArray<>(CAPACITY);
+    /** The latest entry of each noisy kind, connection and principal: where the next one may be folded. */
+    private final Map<FoldKey, Entry> latestOf = new ConcurrentHashMap<>();
     private final Map<String, Instant> circuitSince = new ConcurrentHashMap<>();
     private final Map<String, Instant> tokenRefreshed = new ConcurrentHashMap<>();
 
@@ -110,7 +135,7 @@ public class EventLog {
     public void circuitChanged(String connection, String state) {
         Instant now = clock.instant();
         circuitSince.put(connection, now);
-        append(now, Kind.CIRCUIT, connection, null, "circuit " + state, 0);
+        append(now, Kind.CIRCUIT, connection, null, "circuit " + state);
     }
 
     /** A token request failed; {@code aadsts} is Entra's code (e.g. AADSTS7000215), or null when none came. */
@@ -144,38 +169,42 @@ public class EventLog {
         return tokenRefreshed.get(connection + '\u0000' + principal);
     }
 
-    /** The newest {@code n} events, newest first. */
+    /** The {@code n} events that happened last (by their last folded occurrence), newest first. */
     public List<Event> latest(int n) {
         List<Event> all = new ArrayList<>(CAPACITY);
         for (int i = 0; i < CAPACITY; i++) {
-            Event e = ring.get(i);
+            Entry e = ring.get(i);
             if (e != null) {
-                all.add(e);
+                all.add(e.snapshot());
             }
         }
-        all.sort(Comparator.comparingLong(Event::seq).reversed());
+        all.sort(Comparator.comparing(Event::lastAt).thenComparingLong(Event::seq).reversed());
         return all.size() > n ? List.copyOf(all.subList(0, n)) : all;
     }
 
     private void record(Kind kind, String connection, String principal, String detail) {
         Instant now = clock.instant();
-        if (kind.noisy) {
-            Fold fold = folds.computeIfAbsent(new FoldKey(kind, connection, principal), k -> new Fold());
-            long last = fold.lastMillis.get();
-            long nowMillis = now.toEpochMilli();
-            if (nowMillis - last < FOLD_MILLIS || !fold.lastMillis.compareAndSet(last, nowMillis)) {
-                fold.folded.incrementAndGet();
-                return;
-            }
-            append(now, kind, connection, principal, detail, fold.folded.getAndSet(0));
+        if (!kind.noisy) {
+            append(now, kind, connection, principal, detail);
             return;
         }
-        append(now, kind, connection, principal, detail, 0);
+        FoldKey key = new FoldKey(kind, connection, principal);
+        Entry last = latestOf.get(key);
+        // Fold only into an entry that says the same and is still in the ring (not overwritten by 64 newer ones).
+        if (last != null && last.detail.equals(detail) && now.toEpochMilli() - last.lastAt.toEpochMilli() < FOLD_MILLIS
+                && ring.get((int) (last.seq % CAPACITY)) == last) {
+            last.repeats.incrementAndGet();
+            last.lastAt = now;
+            return;
+        }
+        latestOf.put(key, append(now, kind, connection, principal, detail));
     }
 
-    private void append(Instant at, Kind kind, String connection, String principal, String detail, int repeats) {
+    private Entry append(Instant at, Kind kind, String connection, String principal, String detail) {
         long seq = sequence.getAndIncrement();
-        ring.set((int) (seq % CAPACITY), new Event(seq, at, kind, connection, principal, detail, repeats));
+        Entry e = new Entry(seq, at, kind, connection, principal, detail);
+        ring.set((int) (seq % CAPACITY), e);
+        return e;
     }
 
     private static String clip(String s, int max) {

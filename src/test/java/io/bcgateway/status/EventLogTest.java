@@ -32,25 +32,34 @@ class EventLogTest {
     }
 
     @Test
-    void foldsA429StormIntoOneEventPerSecondAndCountsTheRest() {
+    void foldsA429StormIntoOneLineThatMovesToTheTopSoRareEventsStayVisible() {
+        Instant start = clock.instant();
         log.bcThrottled("sim", "sim", 429, "5");
         for (int i = 0; i < 500; i++) {
-            log.gatewayThrottled("sim", "sim"); // one every 1 ms for half a second: the first is recorded
+            log.gatewayThrottled("sim", "sim"); // one every 1 ms for half a second
             clock.advance(Duration.ofMillis(1));
         }
         log.circuitChanged("sim", "open");
-        clock.advance(Duration.ofSeconds(1));
-        log.gatewayThrottled("sim", "sim");
+        for (int i = 0; i < 5000; i++) {
+            log.gatewayThrottled("sim", "sim"); // the storm goes on for 50 s after the transition
+            clock.advance(Duration.ofMillis(10));
+        }
 
         List<EventLog.Event> events = log.latest(20);
-        assertEquals(4, events.size(), events::toString);
-        assertEquals(EventLog.Kind.GATEWAY_THROTTLED, events.get(0).kind());
-        assertEquals(499, events.get(0).repeats(), "the later event stands for the folded ones");
+        assertEquals(3, events.size(), events::toString);
+        EventLog.Event storm = events.get(0);
+        assertEquals(EventLog.Kind.GATEWAY_THROTTLED, storm.kind());
+        assertEquals(5499, storm.repeats(), "one line for 5,500 of the gateway's 429s");
+        assertEquals(start, storm.at());
+        assertEquals(clock.instant().minusMillis(10), storm.lastAt());
         assertEquals("circuit open", events.get(1).detail());
-        assertEquals(EventLog.Kind.GATEWAY_THROTTLED, events.get(2).kind());
-        assertEquals(0, events.get(2).repeats());
-        assertEquals("429, Retry-After: 5", events.get(3).detail());
-        assertEquals("sim", events.get(3).principal());
+        assertEquals("429, Retry-After: 5", events.get(2).detail());
+        assertEquals("sim", events.get(2).principal());
+
+        clock.advance(Duration.ofMillis(EventLog.FOLD_MILLIS));
+        log.gatewayThrottled("sim", "sim");
+        assertEquals(4, log.latest(20).size(), "a minute of quiet starts a new line");
+        assertEquals(0, log.latest(20).get(0).repeats());
     }
 
     @Test
