@@ -5,7 +5,7 @@
 # "payroll" whose secret is wrong (so a token failure shows), then drives a bounded loopback load with hey at a fixed
 # rate in phases: steady reads (40 req/s), BC 429s forced through the simulator's control API (Retry-After: 2), a
 # short overload (200 req/s offered against 4 running slots and a queue of 10) that makes the gateway answer its own
-# 429s, steady again. Then headless Chromium screenshots the page at 1440 and 360 px into docs/. Loopback only; every
+# 429s while BC also fails 40 requests with 500 (the circuit opens and closes), steady again. Then headless Chromium screenshots the page at 1440 and 360 px into docs/. Loopback only; every
 # phase is bounded in time (PHASE seconds, default 40; the overload PHASE/2); all processes stop at exit.
 source "$(dirname "$0")/lib.sh"
 PHASE=${PHASE:-40}
@@ -51,6 +51,8 @@ wait $LOAD
 
 echo "phase 3: overload, the gateway answers its own 429s ($((PHASE / 2))s)"
 put PUT settings '{"latencyMillis":60}'
+# BC fails 40 requests with 500 at the start: the circuit opens, half-opens and closes again (events in blue).
+put POST faults/force '{"status":500,"count":40}'
 hey -z "$((PHASE / 2))s" -c 40 -q 5 -t 10 "$GW" > "$RESULTS/status-screenshot-phase3.txt"
 
 echo "phase 4: steady again, screenshots while it runs"
@@ -61,7 +63,7 @@ sleep $((PHASE / 2))
 # The status page lives on the management interface when routes are there, else on the main port.
 PAGE="http://127.0.0.1:$MGMT/q/gateway/status.html"
 curl -sf --max-time 5 -o /dev/null "$PAGE" || PAGE="http://127.0.0.1:$PORT/q/gateway/status.html"
-for size in 1440,1350 360,2700; do
+for size in 1440,1000 360,1900; do
   width=${size%,*}
   profile=$(mktemp -d)
   # --virtual-time-budget lets the page's first poll finish before the picture is taken.
@@ -73,5 +75,5 @@ for size in 1440,1350 360,2700; do
 done
 wait $LOAD
 for f in "$RESULTS"/status-screenshot-phase*.txt; do
-  echo "$(basename "$f" .txt): $(grep -h "Requests/sec" "$f" | tr -s ' ') | $(grep -h "\[[0-9]*\]" "$f" | tr -s ' ' | tr '\n' ' ')"
+  echo "$(basename "$f" .txt): $(grep -h "Requests/sec" "$f" | tr -s ' \t' ' ') |$(grep -hE '^ *\[[0-9]{3}\]' "$f" | tr -s ' \t' ' ' | tr '\n' ' ')"
 done
