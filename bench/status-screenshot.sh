@@ -3,10 +3,10 @@
 #
 # Starts the packaged gateway in demo mode (embedded simulator, connection "demo", BC's real limits) plus a connection
 # "payroll" whose secret is wrong (so a token failure shows), then drives a bounded loopback load with hey at a fixed
-# rate in phases: steady reads (40 req/s), BC 429s forced through the simulator's control API (Retry-After: 2), a
+# rate in phases: steady reads (4 callers at 10 req/s each), BC 429s forced through the simulator's control API (Retry-After: 2), a
 # short overload (200 req/s offered against 4 running slots and a queue of 10) that makes the gateway answer its own
-# 429s while BC also fails 40 requests with 500 (the circuit opens and closes), steady again. Then headless Chromium screenshots the page at 1440 and 360 px into docs/. Loopback only; every
-# phase is bounded in time (PHASE seconds, default 40; the overload PHASE/2); all processes stop at exit.
+# 429s while BC also fails 40 requests with 500 (the circuit opens), steady again. Then headless Chromium
+# screenshots the page at 1440 and 360 px into docs/. Loopback only; every phase is bounded in time (PHASE seconds, default 40; the overload PHASE/2); all processes stop at exit.
 source "$(dirname "$0")/lib.sh"
 PHASE=${PHASE:-40}
 OUT=${OUT:-$ROOT/docs}
@@ -51,7 +51,7 @@ wait $LOAD
 
 echo "phase 3: overload, the gateway answers its own 429s ($((PHASE / 2))s)"
 put PUT settings '{"latencyMillis":60}'
-# BC fails 40 requests with 500 at the start: the circuit opens, half-opens and closes again (events in blue).
+# BC fails 40 requests with 500 at the start: the circuit opens; its half-open probes use up the rest.
 put POST faults/force '{"status":500,"count":40}'
 hey -z "$((PHASE / 2))s" -c 40 -q 5 -t 10 "$GW" > "$RESULTS/status-screenshot-phase3.txt"
 
