@@ -53,6 +53,23 @@ class HistoryTest {
     }
 
     @Test
+    void recordingARequestAllocatesNothing() {
+        History.Connection sim = new History(java.time.Clock.systemUTC()).forConnection("sim");
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 20_000; i++) {
+            sim.requestEnded(i * 1000L); // warm-up
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            sim.requestEnded(i * 1000L);
+            sim.bcThrottled();
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 10_000, "100,000 requests recorded with " + allocated + " bytes allocated");
+    }
+
+    @Test
     void p95OfAHistogramInterpolatesInsideItsBin() {
         int[] bins = new int[History.LATENCY_BOUNDS_MILLIS.length + 1];
         assertEquals(-1, History.p95(bins));
