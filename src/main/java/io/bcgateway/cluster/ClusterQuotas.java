@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.bcgateway.config.ConfigRefusal;
 import io.bcgateway.config.ClusterConfig;
+import io.bcgateway.status.EventLog;
 import io.bcgateway.throttle.Admission;
 import io.bcgateway.throttle.AdmissionControl;
 import io.bcgateway.throttle.Timers;
@@ -51,14 +52,21 @@ public class ClusterQuotas {
     private volatile boolean degraded;
     private volatile Instant degradedSince;
     private volatile String lastFailure;
+    /** The status page's event log: degraded and restored are events an operator wants to see. */
+    private final EventLog events;
 
     @Inject
-    public ClusterQuotas(ClusterConfig config, Instance<Redis> redis, Vertx vertx, Clock clock) {
-        this(config, config.enabled() ? new RedisQuotaStore(redis.get()) : null, vertx, clock);
+    public ClusterQuotas(ClusterConfig config, Instance<Redis> redis, Vertx vertx, Clock clock, EventLog events) {
+        this(config, config.enabled() ? new RedisQuotaStore(redis.get()) : null, vertx, clock, events);
     }
 
     /** For tests: a store on a Redis client of their own. */
     public ClusterQuotas(ClusterConfig config, RedisQuotaStore store, Vertx vertx, Clock clock) {
+        this(config, store, vertx, clock, new EventLog(clock));
+    }
+
+    private ClusterQuotas(ClusterConfig config, RedisQuotaStore store, Vertx vertx, Clock clock, EventLog events) {
+        this.events = events;
         this.config = config;
         this.vertx = vertx;
         this.clock = clock;
@@ -160,6 +168,7 @@ public class ClusterQuotas {
             degradedSince = clock.instant();
             probeTimer = vertx.setPeriodic(Math.max(10, config.probeInterval().toMillis()), id -> probe());
         }
+        events.clusterDegraded(lastFailure);
         LOG.warnf("Cluster mode degraded: Redis is unreachable (%s); each principal now admits 1/%d of its quota on "
                 + "this replica until Redis answers again", lastFailure, config.expectedReplicas());
     }
@@ -176,6 +185,7 @@ public class ClusterQuotas {
                 probeTimer = -1;
             }
             LOG.info("Cluster mode shared again: Redis answers; principals' quotas are shared across replicas");
+            events.clusterRestored();
             admissions.forEach(ClusterAdmission::pump);
         });
     }

@@ -7,6 +7,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 
 import io.bcgateway.connection.Principal;
 import io.bcgateway.resilience.RetryPolicy;
+import io.bcgateway.status.EventLog;
+import io.bcgateway.status.History;
 import io.bcgateway.throttle.AdmissionRejectedException;
 import io.bcgateway.token.TokenException;
 import io.micrometer.core.instrument.Counter;
@@ -98,6 +100,8 @@ public final class ConnectionMetrics {
     private final Counter[] bc429;
     final Counter[] transitions = new Counter[3];
     private volatile BcError lastBcError;
+    private final EventLog events;
+    private final History.Connection history;
 
     /**
      * The last error Business Central answered on this connection, for the status page.
@@ -113,6 +117,8 @@ public final class ConnectionMetrics {
     ConnectionMetrics(GatewayMetrics owner, String connection, List<Principal> principals, List<String> names) {
         this.owner = owner;
         this.connection = connection;
+        this.events = owner.events;
+        this.history = owner.history.forConnection(connection);
         this.principals = principals.toArray(Principal[]::new);
         this.principalNames = names.toArray(String[]::new);
         MeterRegistry r = owner.registry();
@@ -198,7 +204,9 @@ public final class ConnectionMetrics {
             counter = requestCounter(m, outcome, c);
         }
         counter.increment();
-        requestDuration[outcome.ordinal()].record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        long nanos = System.nanoTime() - startNanos;
+        requestDuration[outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
+        history.requestEnded(nanos);
         if (bytesIn > 0) {
             requestBytes.increment(bytesIn);
         }
@@ -239,16 +247,30 @@ public final class ConnectionMetrics {
 
     /** The gateway refused a request with its own 429 (admission). */
     public void gatewayThrottled(Principal principal) {
-        gateway429[index(principal)].increment();
+        int i = index(principal);
+        gateway429[i].increment();
+        events.gatewayThrottled(connection, principalNames[i]);
     }
 
     /** Business Central answered 429 or its throttling 503 for {@code principal}. */
     public void bcThrottled(Principal principal) {
-        bc429[index(principal)].increment();
+        bcThrottled(principal, 429, null);
+    }
+
+    /**
+     * Business Central answered {@code status} (429, or its throttling 503) for {@code principal} with this
+     * {@code Retry-After} header value (null when absent), shown on the status page.
+     */
+    public void bcThrottled(Principal principal, int status, String retryAfter) {
+        int i = index(principal);
+        bc429[i].increment();
+        history.bcThrottled();
+        events.bcThrottled(connection, principalNames[i], status, retryAfter);
     }
 
     public void retried(RetryReason reason) {
         retries[reason.ordinal()].increment();
+        events.retried(connection, reason.label);
     }
 
     /** BC answered {@code status} (an error); kept as the connection's last BC error for the status page. */

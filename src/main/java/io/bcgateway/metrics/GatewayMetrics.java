@@ -14,6 +14,8 @@ import io.bcgateway.cluster.ClusterQuotas;
 import io.bcgateway.connection.Principal;
 import io.bcgateway.resilience.RetryBudget;
 import io.bcgateway.resilience.UpstreamBreaker;
+import io.bcgateway.status.EventLog;
+import io.bcgateway.status.History;
 import io.bcgateway.token.TokenFetcher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -51,12 +53,15 @@ public class GatewayMetrics {
     private final Counter fanoutsComplete;
     private final Counter fanoutsPartial;
     private final Counter fanoutsFailed;
+    /** The status page's event log and chart history, fed from the same call sites as the meters. */
+    final EventLog events;
+    final History history;
 
     @Inject
     public GatewayMetrics(MeterRegistry registry, Clock clock, Tracer tracer, OpenTelemetry otel,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff,
-            ClusterQuotas cluster) {
-        this(registry, clock, tracer, otel, tracingOff);
+            ClusterQuotas cluster, EventLog events, History history) {
+        this(registry, clock, tracer, otel, tracingOff, events, history);
         if (cluster.enabled()) {
             Gauge.builder("bc.gateway.cluster.degraded", cluster, c -> c.degraded() ? 1 : 0)
                     .description("1 while Redis is unreachable and each principal runs on its local share of BC's "
@@ -66,6 +71,13 @@ public class GatewayMetrics {
     }
 
     GatewayMetrics(MeterRegistry registry, Clock clock, Tracer tracer, OpenTelemetry otel, boolean tracingOff) {
+        this(registry, clock, tracer, otel, tracingOff, new EventLog(clock), new History(clock));
+    }
+
+    GatewayMetrics(MeterRegistry registry, Clock clock, Tracer tracer, OpenTelemetry otel, boolean tracingOff,
+            EventLog events, History history) {
+        this.events = events;
+        this.history = history;
         this.registry = registry;
         this.clock = clock;
         this.spans = tracingOff ? Spans.off() : new Spans(tracer, otel);
@@ -143,7 +155,10 @@ public class GatewayMetrics {
         if (breaker.enabled()) {
             // SmallRye calls back on every state change of the breaker named bc-<connection>.
             CircuitBreakerMaintenance.get().onStateChange("bc-" + connection,
-                    state -> m.transitions[state.ordinal()].increment());
+                    state -> {
+                        m.transitions[state.ordinal()].increment();
+                        events.circuitChanged(connection, stateName(state).replace('_', '-'));
+                    });
         }
         return m;
     }
@@ -163,7 +178,7 @@ public class GatewayMetrics {
 
     /** Counts and times the token requests of one principal: acquisitions, failures by kind, latency. */
     public TokenFetcher timed(String connection, String principal, TokenFetcher fetcher) {
-        return new TimedTokenFetcher(registry, connection, principal, fetcher);
+        return new TimedTokenFetcher(registry, connection, principal, fetcher, events);
     }
 
     /** A fan-out ended after reading {@code targets} targets, {@code succeeded} of them completely. */

@@ -1,5 +1,6 @@
 package io.bcgateway.metrics;
 
+import io.bcgateway.status.EventLog;
 import io.bcgateway.token.TokenException;
 import io.bcgateway.token.TokenFetcher;
 import io.micrometer.core.instrument.Counter;
@@ -18,9 +19,16 @@ final class TimedTokenFetcher implements TokenFetcher {
     private final Counter rejected;
     private final Counter unavailable;
     private final Timer duration;
+    private final EventLog events;
+    private final String connection;
+    private final String principal;
 
-    TimedTokenFetcher(MeterRegistry registry, String connection, String principal, TokenFetcher delegate) {
+    TimedTokenFetcher(MeterRegistry registry, String connection, String principal, TokenFetcher delegate,
+            EventLog events) {
         this.delegate = delegate;
+        this.events = events;
+        this.connection = connection;
+        this.principal = principal;
         this.acquired = requests(registry, connection, principal, "acquired");
         this.rejected = requests(registry, connection, principal, "rejected");
         this.unavailable = requests(registry, connection, principal, "unavailable");
@@ -49,11 +57,17 @@ final class TimedTokenFetcher implements TokenFetcher {
             sample.stop(duration);
             if (ar.succeeded()) {
                 acquired.increment();
-            } else if (ar.cause() instanceof TokenException te && te.kind() == TokenException.Kind.REJECTED) {
+                events.tokenAcquired(connection, principal);
+                return;
+            }
+            if (ar.cause() instanceof TokenException te && te.kind() == TokenException.Kind.REJECTED) {
                 rejected.increment();
             } else {
                 unavailable.increment();
             }
+            TokenException te = ar.cause() instanceof TokenException t ? t : null;
+            events.tokenFailed(connection, principal, te == null ? null : te.aadstsCode().orElse(null),
+                    te == null ? ar.cause().getClass().getSimpleName() : te.entraError().orElse(null));
         });
     }
 }

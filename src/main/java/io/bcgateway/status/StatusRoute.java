@@ -1,7 +1,6 @@
 package io.bcgateway.status;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,11 +25,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The operator's status page: {@code GET /q/gateway/status} (JSON) and {@code /q/gateway/status.html} (the same
- * as a table), on the management interface (its own port) beside health and metrics. Per connection: its token
- * endpoint's URL, circuit state, retry budget use and BC's last error (status, code, request-id);
- * per principal: token held and until when (never the token), the last token failure, running and queued
- * requests and the quota used in the current window. Read from the gateway's state only: it makes no token
+ * The operator's status page: {@code GET /q/gateway/status} (JSON), {@code /q/gateway/status.html} (the page that
+ * shows it with bars, colours, the recent events and a chart: {@link StatusPage}), {@code /q/gateway/events} and
+ * {@code /q/gateway/history} ({@link ActivityJson}), on the management interface (its own port) beside health and
+ * metrics. Per connection: its token endpoint's URL, circuit state, retry budget use and BC's last error (status,
+ * code, request-id); per principal: token held and until when (never the token), the last token failure, running
+ * and queued requests and the quota used in the current window. Read from the gateway's state only: it makes no token
  * request and sends nothing to Business Central, so it can be polled freely.
  */
 @ApplicationScoped
@@ -42,6 +42,10 @@ public class StatusRoute {
     private final GatewayConfig config;
     private final ThrottleConfig throttle;
     private final Clock clock;
+    /** Events, history and the page's extra fields (status page, issue 19). */
+    @Inject
+    ActivityJson activity;
+    private final StatusPage page = new StatusPage();
 
     @Inject
     public StatusRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, Clock clock) {
@@ -75,9 +79,15 @@ public class StatusRoute {
     }
 
     private List<Route> register(Router router) {
-        return List.of(router.get(PATH).handler(rc -> rc.response().putHeader("Content-Type", "application/json")
-                        .putHeader("Cache-Control", "no-store").end(status().encodePrettily())),
-                router.get(PATH + ".html").handler(this::html));
+        return List.of(router.get(PATH).handler(rc -> json(rc, status())),
+                router.get(PATH + ".html").handler(page::serve),
+                router.get("/q/gateway/events").handler(rc -> json(rc, activity.events())),
+                router.get("/q/gateway/history").handler(rc -> json(rc, activity.history())));
+    }
+
+    private static void json(RoutingContext rc, JsonObject body) {
+        rc.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                .end(body.encode());
     }
 
     /** The whole status document. */
@@ -96,7 +106,7 @@ public class StatusRoute {
         JsonArray principals = new JsonArray();
         for (Principal p : c.principals()) {
             TokenSource.Status token = p.tokens().status();
-            principals.add(new JsonObject()
+            principals.add(activity.addTo(new JsonObject()
                     .put("name", c.metrics().principalName(p))
                     .put("token", new JsonObject()
                             .put("usable", token.usable())
@@ -106,10 +116,10 @@ public class StatusRoute {
                     .put("maxRunning", maxRunning)
                     .put("queued", p.admission().queued())
                     .put("windowUsed", p.admission().sentInWindow())
-                    .put("windowLimit", rateLimit));
+                    .put("windowLimit", rateLimit), c, p, c.metrics().principalName(p)));
         }
         ConnectionMetrics.BcError e = c.metrics().lastBcError();
-        return new JsonObject()
+        return activity.addTo(new JsonObject()
                 .put("name", c.name())
                 .put("tokenEndpoint", cc == null ? null : TokenEndpoint.shown(TokenEndpoint.urlOf(cc)))
                 .put("circuit", c.breaker().state().name().toLowerCase(java.util.Locale.ROOT))
@@ -119,46 +129,6 @@ public class StatusRoute {
                         .put("status", e.status())
                         .put("code", e.code())
                         .put("requestId", e.requestId())
-                        .put("at", e.at().toString()));
-    }
-
-    private void html(RoutingContext rc) {
-        StringBuilder b = new StringBuilder(2048).append("<!doctype html><html><head><meta charset=\"utf-8\">")
-                .append("<title>bc-gateway status</title><style>body{font-family:sans-serif}td,th{padding:2px 8px;")
-                .append("border-bottom:1px solid #ddd;text-align:left}.down{color:#b00}</style></head><body>")
-                .append("<h1>bc-gateway status</h1><p>").append(esc(Instant.now(clock).toString()))
-                .append(" — <a href=\"status\">JSON</a></p><table><tr><th>connection</th><th>circuit</th>")
-                .append("<th>principal</th><th>token endpoint</th><th>token expires</th><th>running</th><th>queued</th><th>window used</th>")
-                .append("<th>last BC error</th></tr>");
-        for (Object o : status().getJsonArray("connections")) {
-            JsonObject c = (JsonObject) o;
-            JsonObject e = c.getJsonObject("lastBcError");
-            String error = e == null ? "—" : e.getInteger("status") + " " + (e.getString("code") == null ? ""
-                    : e.getString("code")) + " request-id " + e.getString("requestId") + " at " + e.getString("at");
-            for (Object po : c.getJsonArray("principals")) {
-                JsonObject p = (JsonObject) po;
-                JsonObject t = p.getJsonObject("token");
-                String token = t.getBoolean("usable") ? t.getString("expiresAt")
-                        : t.getString("lastFailure") != null ? t.getString("lastFailure") : "no token yet";
-                boolean down = !"closed".equals(c.getString("circuit")) || t.getString("lastFailure") != null;
-                b.append(down ? "<tr class=\"down\">" : "<tr>")
-                        .append("<td>").append(esc(c.getString("name")))
-                        .append("</td><td>").append(esc(c.getString("circuit")))
-                        .append("</td><td>").append(esc(p.getString("name")))
-                        .append("</td><td>").append(esc(c.getString("tokenEndpoint")))
-                        .append("</td><td>").append(esc(token))
-                        .append("</td><td>").append(p.getInteger("running")).append('/').append(p.getInteger("maxRunning"))
-                        .append("</td><td>").append(p.getInteger("queued"))
-                        .append("</td><td>").append(p.getInteger("windowUsed")).append('/').append(p.getInteger("windowLimit"))
-                        .append("</td><td>").append(esc(error)).append("</td></tr>");
-            }
-        }
-        b.append("</table></body></html>");
-        rc.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
-                .end(b.toString());
-    }
-
-    private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+                        .put("at", e.at().toString())), c);
     }
 }

@@ -120,6 +120,18 @@ public final class TokenSource {
     }
 
     /**
+     * The negative cache, for the status page: consecutive failed token requests and until when no new one is
+     * made ({@code retryAt} null when there is no back-off).
+     */
+    public record Backoff(int failures, Instant retryAt) {
+    }
+
+    public Backoff backoff() {
+        State s = state.get();
+        return new Backoff(s.failures, s.inBackoff(clock.instant()) ? s.retryAt : null);
+    }
+
+    /**
      * Starts a token request if none is held, none is in flight and the failure back-off has run out; never
      * more often than {@link #token()} would. Lets a readiness probe recover after a fix without caller traffic.
      */

@@ -340,7 +340,7 @@ public final class UpstreamCall
         }
         if (answer.body() != null && outcomeOf(answer) == RetryPolicy.Outcome.NOT_EXECUTED) {
             // BC is throttling this principal: everyone queued for it waits, not only this request.
-            connection.metrics().bcThrottled(principal);
+            connection.metrics().bcThrottled(principal, answer.status(), answer.headers().get(HttpHeaders.RETRY_AFTER));
             Duration pause = retryAfterOr(answer);
             if (engine.retryGate.honours(pause)) {
                 principal.admission().pauseUntil(engine.clock.instant().plus(pause));

@@ -67,6 +67,14 @@ class SecretsNeverLoggedTest {
             answers.add(given().header(KEY, SecuredGatewayProfile.READER_KEY)
                     .get("/fanout/sim/companies/customers?$top=1").asString());
             answers.add(given().get(Gateway.managementUrl("/q/health/ready")).asString());
+            // The operator's status page and the JSON it polls, after the token failures, 401 replay and callers'
+            // refusals above: the events name what happened (AADSTS codes), never a credential.
+            answers.add(given().get(Gateway.managementUrl("/q/gateway/status.html")).then().statusCode(200).extract().asString());
+            answers.add(given().get(Gateway.managementUrl("/q/gateway/status")).then().statusCode(200).extract().asString());
+            String events = given().get(Gateway.managementUrl("/q/gateway/events")).then().statusCode(200).extract().asString();
+            assertTrue(events.contains("AADSTS7000215"), "the wrong secret's failure is an event: " + events);
+            answers.add(events);
+            answers.add(given().get(Gateway.managementUrl("/q/gateway/history")).then().statusCode(200).extract().asString());
 
             List<String> secrets = new ArrayList<>(List.of(SimulatorClient.DEMO_SECRET, SimulatorProcess.WRONG_SECRET,
                     "eyJ", "PRIVATE KEY", "client_assertion=", "client_secret="));

@@ -62,6 +62,16 @@ class StatusTest {
         assertFalse(bad.getBoolean("usable"));
         assertTrue(bad.getString("lastFailure").contains("AADSTS7000215"), bad::encode);
         assertNull(bad.getString("expiresAt"));
+        assertTrue(bad.getInteger("failures") >= 1, bad::encode);
+        // The negative cache holds back the next request for 1 s after the first failure: set unless that passed.
+        assertTrue(bad.containsKey("backoffUntil"), bad::encode);
+        assertNull(bad.getString("lastRefresh"));
+        JsonObject simToken = principal.getJsonObject("token");
+        assertEquals(0, simToken.getInteger("failures"));
+        assertNotNull(Instant.parse(simToken.getString("lastRefresh")));
+        assertEquals(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("gateway.throttle.max-queued", Integer.class), principal.getInteger("maxQueued"));
+        assertNotNull(Instant.parse(sim.getString("circuitSince")));
 
         assertFalse(body.contains("eyJ"), "no JWT in the status page");
         assertFalse(body.contains(SimulatorClient.DEMO_SECRET) || body.contains(SimulatorProcess.WRONG_SECRET)
@@ -73,9 +83,16 @@ class StatusTest {
                 .body("checks.find { it.name == 'bc-connections' }.data.badsecret", startsWith("DOWN"))
                 .body("checks.find { it.name == 'drain' }.status", equalTo("UP"));
 
-        given().get(Gateway.managementUrl("/q/gateway/status.html"))
-                .then().statusCode(200).contentType(containsString("text/html"))
-                .body(containsString("<td>sim</td>"));
+        // The page is one self-contained file: no script, style, font or image from anywhere else, and the
+        // browser is told to fetch nothing but from the gateway itself.
+        String page = given().get(Gateway.managementUrl("/q/gateway/status.html")).then().statusCode(200)
+                .contentType(containsString("text/html"))
+                .header("Content-Security-Policy", containsString("default-src 'none'"))
+                .header("Content-Security-Policy", containsString("connect-src 'self'"))
+                .extract().asString();
+        assertTrue(page.contains("<title>bc-gateway status</title>"));
+        assertFalse(page.matches("(?s).*(src|href)=\"(https?:)?//.*"), "no external asset");
+        assertFalse(page.contains("innerHTML"), "data goes into the page as text only");
     }
 
     @Test
@@ -86,7 +103,7 @@ class StatusTest {
         given().get("/bc/entradown/api/v2.0/companies").then().statusCode(503);
         given().get("/bc/entradown/api/v2.0/companies").then().statusCode(503);
 
-        JsonObject status = new JsonObject(given().get("/q/gateway/status").then().statusCode(200).extract().asString());
+        JsonObject status = new JsonObject(given().get(Gateway.managementUrl("/q/gateway/status")).then().statusCode(200).extract().asString());
         for (String name : new String[] {"badsecret", "entradown"}) {
             JsonObject principal = connection(status, name).getJsonArray("principals").getJsonObject(0);
             assertEquals(0, principal.getInteger("windowUsed"), principal::encode);
