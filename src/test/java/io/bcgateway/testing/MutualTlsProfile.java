@@ -27,8 +27,9 @@ public class MutualTlsProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         // The listener's own settings too, identical to the global resource's, so neither source overrides the other.
         Map<String, String> config = new HashMap<>(TlsListener.config());
-        config.putAll(Map.of("quarkus.tls.trust-store.p12.path", DIR.resolve("server-trust.p12").toString(),
-                "quarkus.tls.trust-store.p12.password", PASSWORD,
+        config.putAll(Map.of("quarkus.tls." + TlsListener.TLS_NAME + ".trust-store.p12.path",
+                DIR.resolve("server-trust.p12").toString(),
+                "quarkus.tls." + TlsListener.TLS_NAME + ".trust-store.p12.password", PASSWORD,
                 "quarkus.http.ssl.client-auth", "request",
                 "gateway.caller-auth.modes", "mtls",
                 "gateway.caller-auth.callers.orders.certificate-thumbprints", thumbprint("order-service"),

@@ -47,11 +47,17 @@ public class TlsListener implements QuarkusTestResourceLifecycleManager {
 
     /**
      * The listener's settings. {@code ssl-port} 0 as well as {@code test-ssl-port}: a packaged gateway started by
-     * {@code @QuarkusIntegrationTest} runs without the test profile and must not take the fixed default 8443.
+     * {@code @QuarkusIntegrationTest} runs without the test profile and must not take the fixed default 8443. A
+     * named TLS configuration, not the default one: the management interface would take the default one too and
+     * answer health and metrics over HTTPS only.
      */
+    /** The TLS configuration of the callers' listener (the main HTTP server). */
+    public static final String TLS_NAME = "callers";
+
     public static Map<String, String> config() {
-        return Map.of("quarkus.tls.key-store.p12.path", dir().resolve("server.p12").toString(),
-                "quarkus.tls.key-store.p12.password", PASSWORD,
+        return Map.of("quarkus.tls." + TLS_NAME + ".key-store.p12.path", dir().resolve("server.p12").toString(),
+                "quarkus.tls." + TLS_NAME + ".key-store.p12.password", PASSWORD,
+                "quarkus.http.tls-configuration-name", TLS_NAME,
                 "quarkus.http.test-ssl-port", "0",
                 "quarkus.http.ssl-port", "0");
     }
