@@ -50,7 +50,7 @@ class ClusterQuotaIT {
     private static final List<String> CONNECTIONS = List.of("quota", "outage", "lease");
     /** Quarkus ends the address with ". Management interface listening on ...": the port is where it stops. */
     private static final Pattern GATEWAY_READY = Pattern.compile("Listening on: (http://[^\\s]+:\\d+)");
-    /** Health and metrics are on the management interface, its own port; Quarkus prints it before the ready line. */
+    /** Health and metrics are on the management interface, its own port, printed on the same line. */
     private static final Pattern MANAGEMENT_READY =
             Pattern.compile("Management interface listening on (http://[^\\s]+:\\d+)");
 

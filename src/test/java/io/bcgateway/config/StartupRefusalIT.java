@@ -58,8 +58,8 @@ class StartupRefusalIT {
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0"));
         args.addAll(properties);
         args.addAll(List.of("-jar", jar.toString()));
-        try (JavaProcess gateway = JavaProcess.start("gateway", Pattern.compile("Listening on: (http://[^\\s]+:\\d+)"), args,
-                env)) {
+        Pattern started = Pattern.compile("Listening on: (http://[^\\s]+:\\d+)");
+        try (JavaProcess gateway = JavaProcess.start("gateway", started, args, env)) {
             int exit = gateway.awaitExit(Duration.ofSeconds(60));
             List<String> output = gateway.output().stream().filter(l -> !l.isBlank()).toList();
             assertNotEquals(0, exit, name + ": the gateway started");
