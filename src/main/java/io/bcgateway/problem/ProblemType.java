@@ -41,7 +41,11 @@ public enum ProblemType {
     /** 429: the caller's own rate limit is used up. */
     CALLER_RATE_LIMITED("caller-rate-limited", "Gateway_CallerRateLimited"),
     /** 503: the gateway is draining before it stops. */
-    SHUTTING_DOWN("shutting-down", "Gateway_ShuttingDown");
+    SHUTTING_DOWN("shutting-down", "Gateway_ShuttingDown"),
+    /** 400: ambiguous message framing (RFC 9112: Transfer-Encoding, Host, chunks); the connection is closed. */
+    BAD_FRAMING("bad-framing", "Gateway_BadFraming"),
+    /** 501: a transfer coding other than {@code chunked} alone, which the gateway does not decode. */
+    TRANSFER_CODING_NOT_IMPLEMENTED("transfer-coding-not-implemented", "Gateway_TransferCodingNotImplemented");
 
     private static final Map<String, ProblemType> BY_SLUG = new HashMap<>();
 

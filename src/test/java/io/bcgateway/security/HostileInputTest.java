@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -307,15 +306,13 @@ class HostileInputTest {
 
     /**
      * Percent-encoded control characters in the path ({@code %00}-{@code %1F}, {@code %7F}) are refused before
-     * anything is sent (issue 16, section 4). PathGuard's part of that issue is done on another branch; this table
-     * is switched on with it.
+     * anything is sent (issue 16, section 4), by PathGuard.
      */
     static Stream<Arguments> encodedControlCharacters() {
         return Stream.of("%0d%0a", "%0D%0A", "%09", "%0a", "%0d", "%1f", "%7f", "%7F", "%01", "%1b")
                 .map(e -> Arguments.of(e, COMPANIES + e));
     }
 
-    @Disabled("enabled with PathGuard's refusal of encoded control characters (issue 16 section 4, another branch)")
     @ParameterizedTest(name = "encoded control character {0}")
     @MethodSource
     void encodedControlCharacters(String encoded, String target) {
