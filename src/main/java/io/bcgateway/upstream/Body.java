@@ -24,6 +24,9 @@ public abstract sealed class Body {
      * sent as {@code Content-Length: 0} rather than no body).
      */
     public static Body of(Buffer content, boolean declaresLength) {
+        if (content.length() == 0 && !declaresLength) {
+            return NONE; // most requests (GETs) carry no body: nothing to allocate for them
+        }
         return new InMemory(content, declaresLength);
     }
 
