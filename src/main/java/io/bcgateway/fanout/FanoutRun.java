@@ -110,7 +110,7 @@ final class FanoutRun {
                                 .put("message", "Business Central's page is not an OData collection")));
                         return;
                     }
-                    writer.contextIfAbsent(page.context());
+                    writer.contextIfAbsent(target.connection(), page.context());
                     writer.rows(page.rows(), target.tags());
                     next(target, page.nextLink(), pagesRead + 1);
                 });

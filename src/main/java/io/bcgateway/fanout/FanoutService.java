@@ -332,7 +332,7 @@ public class FanoutService {
 
     private void run(HttpServerRequest request, String context, List<Target> targets, boolean allPages,
             int concurrency) {
-        FanoutWriter writer = new FanoutWriter(request.response(), context);
+        FanoutWriter writer = new FanoutWriter(request.response(), context, GatewayUrl.base(request));
         new FanoutRun(Vertx.currentContext(), client, writer, targets, concurrency, allPages, pageHeaders(request),
                 clock, throttle.defaultDeadline(), config.maxDuration(), metrics).start();
     }

@@ -3,6 +3,7 @@ package io.bcgateway.fanout;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.bcgateway.connection.Connection;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -30,15 +31,24 @@ final class FanoutWriter {
     private boolean started;
     private long rows;
 
-    FanoutWriter(HttpServerResponse response, String context) {
+    /** The gateway's address as the caller reached it, for BC's context URL (see {@link #contextIfAbsent}). */
+    private final String gatewayBase;
+
+    FanoutWriter(HttpServerResponse response, String context, String gatewayBase) {
         this.response = response;
         this.context = context;
+        this.gatewayBase = gatewayBase;
     }
 
-    /** Uses BC's own context URL (a plain all-pages read) when none was given. */
-    void contextIfAbsent(String pageContext) {
-        if (context == null) {
-            context = pageContext;
+    /**
+     * Uses BC's own context URL (a plain all-pages read) when none was given, pointed at the gateway as the
+     * pass-through rewrites it: the caller holds no token for BC's address, and it would leak BC's host, tenant and
+     * environment.
+     */
+    void contextIfAbsent(Connection connection, String pageContext) {
+        if (context == null && pageContext != null) {
+            context = connection.endpoint().restOf(pageContext)
+                    .map(rest -> gatewayBase + "/bc/" + connection.name() + "/" + rest).orElse(pageContext);
         }
     }
 

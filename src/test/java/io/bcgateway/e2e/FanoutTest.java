@@ -105,6 +105,8 @@ public class FanoutTest {
         assertEquals(50_000, rows(all).size());
         assertEquals(50_000, ids.size(), "every id exactly once");
         assertEquals(new JsonArray(), all.getJsonArray("@gateway.failures"));
+        // BC's context URL, like the pass-through's, points at the gateway, not at BC.
+        assertTrue(all.getString("@odata.context").startsWith(Gateway.url("/bc/fanout/")), all.getString("@odata.context"));
     }
 
     @Test
