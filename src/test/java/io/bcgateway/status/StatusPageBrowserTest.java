@@ -63,6 +63,7 @@ class StatusPageBrowserTest {
         JsonObject sim = status.getJsonArray("connections").stream().map(JsonObject.class::cast)
                 .filter(c -> c.getString("name").equals("sim")).findFirst().orElseThrow();
         JsonObject principal = sim.getJsonArray("principals").getJsonObject(0);
+        assertTrue(dom.contains("token endpoint " + sim.getString("tokenEndpoint")), "the connection's token endpoint");
         Matcher window = Pattern.compile("<div class=\"bar window[^\"]*\"[^>]*data-connection=\"sim\" "
                 + "data-principal=\"sim\" data-value=\"(\\d+)\" data-max=\"(\\d+)\"").matcher(dom);
         assertTrue(window.find(), () -> "no window bar for sim:\n" + dom);
