@@ -73,6 +73,10 @@ public class MessageFramingGuard {
             refuse(rc, Problem.of(400, "bad-framing", "Ambiguous message framing", problem));
             return;
         }
+        if (!request.headers().contains("Transfer-Encoding")) {
+            rc.next(); // the common case: a body framed by Content-Length, or none
+            return;
+        }
         String unknown = unsupportedCoding(request.headers());
         if (unknown != null) {
             refuse(rc, Problem.of(501, "transfer-coding-not-implemented", "Transfer coding not implemented",
@@ -81,7 +85,7 @@ public class MessageFramingGuard {
                             + " or as Content-Encoding."));
             return;
         }
-        if (connection != null && request.headers().contains("Transfer-Encoding")) {
+        if (connection != null) {
             // The decoder reports a malformed chunk as a failure of the connection, which it then closes; answer
             // first, while the response can still be written. A later request on the connection replaces this.
             connection.exceptionHandler(failure -> {

@@ -1,12 +1,12 @@
 package io.bcgateway.status;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.bcgateway.config.ConnectionConfig;
 import io.bcgateway.config.GatewayConfig;
@@ -20,7 +20,6 @@ import io.bcgateway.token.TokenSource;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -47,42 +46,38 @@ public class StatusRoute {
     ActivityJson activity;
     private final StatusPage page = new StatusPage();
 
+    private final boolean managementEnabled;
+
     @Inject
-    public StatusRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, Clock clock) {
+    public StatusRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, Clock clock,
+            @ConfigProperty(name = "quarkus.management.enabled", defaultValue = "false") boolean managementEnabled) {
+        this.managementEnabled = managementEnabled;
         this.connections = connections;
         this.config = config;
         this.throttle = throttle;
         this.clock = clock;
     }
 
-    /** The page's routes on the gateway's own router, until (and unless) the management interface takes them. */
-    private final List<Route> onMainRouter = new ArrayList<>();
-    private boolean onManagementInterface;
-
     /**
-     * Quarkus fires the main router first and the management interface after it, and the latter only when
-     * {@code quarkus.management.enabled=true}. The page therefore starts on the main router and moves when the
-     * management interface appears, so that it sits beside health and metrics in both set-ups and is never
-     * reachable by callers of {@code /bc/*} while a management port exists.
+     * Beside health and metrics: on the management interface when it is on ({@code quarkus.management.enabled}, a
+     * build-time setting, so it is known before any router exists), else on the gateway's own router. Quarkus fires
+     * the management interface's event only when it is on.
      */
-    synchronized void onMainRouter(@Observes Router router) {
-        if (!onManagementInterface) {
-            onMainRouter.addAll(register(router));
+    void onMainRouter(@Observes Router router) {
+        if (!managementEnabled) {
+            register(router);
         }
     }
 
-    synchronized void onManagementInterface(@Observes ManagementInterface management) {
-        onManagementInterface = true;
-        onMainRouter.forEach(Route::remove);
-        onMainRouter.clear();
+    void onManagementInterface(@Observes ManagementInterface management) {
         register(management.router());
     }
 
-    private List<Route> register(Router router) {
-        return List.of(router.get(PATH).handler(rc -> json(rc, status())),
-                router.get(PATH + ".html").handler(page::serve),
-                router.get("/q/gateway/events").handler(rc -> json(rc, activity.events())),
-                router.get("/q/gateway/history").handler(rc -> json(rc, activity.history())));
+    private void register(Router router) {
+        router.get(PATH).handler(rc -> json(rc, status()));
+        router.get(PATH + ".html").handler(page::serve);
+        router.get("/q/gateway/events").handler(rc -> json(rc, activity.events()));
+        router.get("/q/gateway/history").handler(rc -> json(rc, activity.history()));
     }
 
     private static void json(RoutingContext rc, JsonObject body) {
