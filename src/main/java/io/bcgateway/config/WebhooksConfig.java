@@ -56,7 +56,7 @@ public interface WebhooksConfig {
          * How often the subscriptions are checked: renewals that are due, and every {@code resync-interval} a full
          * comparison with BC's list (companies added or removed, subscriptions BC deleted).
          */
-        @WithDefault("30s")
+        @WithDefault("10s")
         Duration checkInterval();
 
         /** How often BC's list of subscriptions is read and compared with the ones this webhook needs. */

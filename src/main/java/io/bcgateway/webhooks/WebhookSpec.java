@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 import io.bcgateway.config.ConfigRefusal;
 import io.bcgateway.config.WebhooksConfig;
 import io.bcgateway.connection.Connection;
-import io.bcgateway.connection.Connections;
 
 /**
  * One webhook's configuration, checked at start: every mistake is a start-up refusal that names the property,
@@ -43,13 +42,14 @@ public record WebhookSpec(String name, Connection connection, String apiPath, St
     }
 
     /** Checks {@code name}'s configuration; throws a start-up refusal that names the property at fault. */
-    static WebhookSpec of(String name, WebhooksConfig.Webhook w, Connections connections) {
+    static WebhookSpec of(String name, WebhooksConfig.Webhook w,
+            java.util.function.Function<String, Optional<Connection>> connections) {
         String p = "gateway.webhooks." + name + ".";
         if (!NAME.matcher(name).matches()) {
             throw ConfigRefusal.of(p + "*", "'" + name + "' is not a usable webhook name: use lower-case letters,"
                     + " digits and '-' (it is the last segment of the notification URL /webhooks/<name>)");
         }
-        Optional<Connection> connection = connections.find(w.connection());
+        Optional<Connection> connection = connections.apply(w.connection());
         if (connection.isEmpty()) {
             throw ConfigRefusal.of(p + "connection", "no connection named '" + w.connection() + "' is configured");
         }

@@ -116,7 +116,7 @@ public class Webhooks {
                 throttle.defaultDeadline());
         AllPages pages = new AllPages(client, clock, fanout.pageSize(), throttle.defaultDeadline());
         for (Map.Entry<String, WebhooksConfig.Webhook> e : config.webhooks().entrySet()) {
-            WebhookSpec spec = WebhookSpec.of(e.getKey(), e.getValue(), connections);
+            WebhookSpec spec = WebhookSpec.of(e.getKey(), e.getValue(), connections::find);
             SubscriptionKeeper keeper = new SubscriptionKeeper(spec, client, directory, state, clock, events,
                     throttle.defaultDeadline());
             WebhookMetrics metrics = new WebhookMetrics(registry, clock, spec.name(), spec.connection().name(), keeper);
