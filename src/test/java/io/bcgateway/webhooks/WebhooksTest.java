@@ -301,6 +301,41 @@ public class WebhooksTest {
         }
     }
 
+    @Test
+    public void theStatusPageAndMetricsShowEverySubscriptionAndTheAlertRulesUseThem() throws Exception {
+        String company = firstCompany();
+        String id = createCustomer(company, "Seen On The Status Page");
+        flush();
+        assertEquals(1, received("customers", id).size());
+
+        JsonObject status = new JsonObject(Gateway.management("/q/gateway/status").body());
+        Map<String, JsonObject> byName = status.getJsonArray("webhooks").stream().map(JsonObject.class::cast)
+                .collect(Collectors.toMap(w -> w.getString("name"), w -> w));
+        JsonObject customers = byName.get("customers");
+        assertEquals(3, customers.getJsonArray("subscriptions").size(), customers.encode());
+        assertTrue(customers.getJsonArray("subscriptions").stream().map(JsonObject.class::cast)
+                .allMatch(s -> s.getLong("expiresInSeconds") > 0), customers.encode());
+        assertTrue(customers.getString("lastNotification") != null, "the last notification is shown");
+        JsonObject events = new JsonObject(Gateway.management("/q/gateway/events").body());
+        assertTrue(events.getJsonArray("events").stream().map(JsonObject.class::cast)
+                .anyMatch(e -> "webhook".equals(e.getString("kind"))), events.encode());
+
+        io.bcgateway.testing.PrometheusText metrics = io.bcgateway.testing.PrometheusText.scrape();
+        assertEquals(3.0, metrics.sum("bc_gateway_webhook_subscriptions", "webhook", "customers"));
+        assertTrue(metrics.sum("bc_gateway_webhook_expiry_seconds", "webhook", "customers") > 0);
+        assertTrue(metrics.sum("bc_gateway_webhook_deliveries_total", "webhook", "customers", "result", "delivered")
+                >= 1);
+        String rules = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("basedir", "."))
+                .resolve("docs/monitoring/bc-gateway-webhook-alerts.yaml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(bc_gateway_webhook_[a-z_]+)").matcher(rules);
+        int used = 0;
+        while (m.find()) {
+            assertTrue(metrics.names().contains(m.group(1)), m.group(1) + " is published");
+            used++;
+        }
+        assertTrue(used >= 3, "the alert rules use the webhook metrics");
+    }
+
     @Inject
     io.bcgateway.upstream.UpstreamEngine engine;
 
