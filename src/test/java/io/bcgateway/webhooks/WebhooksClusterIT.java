@@ -200,14 +200,14 @@ class WebhooksClusterIT {
     @Test
     @Order(1)
     void oneOwnerCreatesAndRenewsWhileEitherReplicaAnswersHandshakesAndNotifications() {
-        WebhooksTest.awaitCondition("3 subscriptions, one per company", Duration.ofSeconds(60),
+        GatewayWebhooksTest.awaitCondition("3 subscriptions, one per company", Duration.ofSeconds(60),
                 () -> subscriptions().size() == 3);
         List<Boolean> owners = managementUrls.stream().map(m -> status(m).getBoolean("owner")).toList();
         assertEquals(1, owners.stream().filter(o -> o).count(), "exactly one owner: " + owners);
 
         Map<String, Instant> expiries = subscriptions().stream().collect(Collectors.toMap(
                 s -> s.getString("subscriptionId"), s -> Instant.parse(s.getString("expirationDateTime"))));
-        WebhooksTest.awaitCondition("every subscription renewed (lifetime 20 s, renewed at half)",
+        GatewayWebhooksTest.awaitCondition("every subscription renewed (lifetime 20 s, renewed at half)",
                 Duration.ofSeconds(40), () -> subscriptions().stream().allMatch(s -> expiries
                         .containsKey(s.getString("subscriptionId")) && Instant.parse(s.getString("expirationDateTime"))
                                 .isAfter(expiries.get(s.getString("subscriptionId")))));
@@ -255,9 +255,9 @@ class WebhooksClusterIT {
         gateways.get(owner).kill();
         String survivor = managementUrls.get(1 - owner);
         urls.remove(owner); // the balancer stops sending there
-        WebhooksTest.awaitCondition("the other replica owns the webhook", Duration.ofSeconds(20),
+        GatewayWebhooksTest.awaitCondition("the other replica owns the webhook", Duration.ofSeconds(20),
                 () -> status(survivor).getBoolean("owner"));
-        WebhooksTest.awaitCondition("it adopted the three subscriptions", Duration.ofSeconds(20),
+        GatewayWebhooksTest.awaitCondition("it adopted the three subscriptions", Duration.ofSeconds(20),
                 () -> status(survivor).getJsonArray("subscriptions").size() == 3);
         assertEquals(before, subscriptions().stream().map(s -> s.getString("subscriptionId")).sorted().toList(),
                 "the same subscriptions: adopted, none created, none lost");

@@ -43,7 +43,7 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTest
 @WithTestResource(SimulatorProcess.class)
 @WithTestResource(WebhookTarget.class)
-public class WebhooksTest {
+public class GatewayWebhooksTest {
 
     private static final String HOOKS = "/bc/hooks/api/v2.0";
 
