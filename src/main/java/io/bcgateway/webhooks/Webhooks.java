@@ -78,6 +78,7 @@ public class Webhooks {
     private final ThrottleConfig throttle;
     private final Map<String, Webhook> byName = new LinkedHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
+    private final java.util.List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String replicaId;
     private WebhookState state;
     private Context context;
@@ -131,7 +132,7 @@ public class Webhooks {
                     spec.notificationUrl(), spec.deliverTo().size(), cluster.enabled() ? " (cluster: leased)" : "");
         }
         // Normally the HTTP server's start begins the checks; this is the fallback should that event not come.
-        vertx.setTimer(5_000, id -> begin());
+        timers.add(vertx.setTimer(5_000, id -> begin()));
     }
 
     /** BC's handshake calls back: subscriptions are made only once the gateway listens. */
@@ -141,6 +142,11 @@ public class Webhooks {
 
     void onStop(@Observes ShutdownEvent event) {
         started.set(true); // no checks begin during shutdown
+        // Dev mode's live reload keeps the Vert.x instance: leave no timer or client behind.
+        timers.forEach(vertx::cancelTimer);
+        if (targetsHttp != null) {
+            targetsHttp.close();
+        }
     }
 
     private void begin() {
@@ -151,7 +157,7 @@ public class Webhooks {
         context.runOnContext(v -> {
             for (Webhook w : byName.values()) {
                 check(w);
-                vertx.setPeriodic(w.spec().settings().checkInterval().toMillis(), id -> check(w));
+                timers.add(vertx.setPeriodic(w.spec().settings().checkInterval().toMillis(), id -> check(w)));
             }
         });
     }

@@ -320,6 +320,19 @@ public class GatewayWebhooksTest {
         assertTrue(events.getJsonArray("events").stream().map(JsonObject.class::cast)
                 .anyMatch(e -> "webhook".equals(e.getString("kind"))), events.encode());
 
+        if (io.bcgateway.status.HeadlessChromium.available()) {
+            // As an operator sees it: each webhook's card lists its subscriptions with the time to their expiry.
+            String dom = io.bcgateway.status.HeadlessChromium.dumpDom(Gateway.managementUrl("/q/gateway/status.html"),
+                    4000, "UTC");
+            java.util.regex.Matcher card = java.util.regex.Pattern.compile(
+                    "<div class=\"card webhook\" data-webhook=\"customers\">(.*?)</ul><div class=\"sub\">last notification "
+                            + "([^<]*)</div>").matcher(dom);
+            assertTrue(card.find(), () -> "no card for webhook customers:\n" + dom);
+            assertEquals(3, card.group(1).split("class=\"subscription\"").length - 1, card.group(1));
+            assertTrue(card.group(1).contains("expires in "), card.group(1));
+            assertTrue(card.group(2).matches("\\d+ s ago · deliveries pending 0 · failed \\d+"), card.group(2));
+        }
+
         io.bcgateway.testing.PrometheusText metrics = io.bcgateway.testing.PrometheusText.scrape();
         assertEquals(3.0, metrics.sum("bc_gateway_webhook_subscriptions", "webhook", "customers"));
         assertTrue(metrics.sum("bc_gateway_webhook_expiry_seconds", "webhook", "customers") > 0);
