@@ -25,10 +25,13 @@ public final class AllPages {
     private final int pageSize;
     private final Duration callDeadline;
     private final java.time.Clock clock;
+    private final Duration maxDuration;
 
-    public AllPages(BcClient client, java.time.Clock clock, int pageSize, Duration callDeadline) {
+    /** @param maxDuration longest a whole read may take (gateway.fanout.max-duration): no endless chain of pages */
+    public AllPages(BcClient client, java.time.Clock clock, int pageSize, Duration callDeadline, Duration maxDuration) {
         this.client = client;
         this.clock = clock;
+        this.maxDuration = maxDuration;
         this.pageSize = pageSize;
         this.callDeadline = callDeadline;
     }
@@ -49,11 +52,14 @@ public final class AllPages {
      */
     public Future<Integer> read(Context context, Connection connection, String upstreamUri,
             Function<List<Buffer>, Future<Void>> reader) {
-        return page(context, connection, upstreamUri, reader, 0);
+        return page(context, connection, upstreamUri, reader, 0, clock.instant().plus(maxDuration));
     }
 
     private Future<Integer> page(Context context, Connection connection, String uri,
-            Function<List<Buffer>, Future<Void>> reader, int rowsSoFar) {
+            Function<List<Buffer>, Future<Void>> reader, int rowsSoFar, java.time.Instant runDeadline) {
+        if (clock.instant().isAfter(runDeadline)) {
+            return Future.failedFuture(new PageException(504, "reading every page took longer than " + maxDuration));
+        }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json")
                 .add("Prefer", "odata.maxpagesize=" + pageSize);
         return client.call(context, connection, HttpMethod.GET, uri, headers, null,
@@ -79,7 +85,7 @@ public final class AllPages {
                                     "the @odata.nextLink points outside the connection's Business Central"));
                         }
                         return page(context, connection, connection.endpoint().upstreamUri(rest.get(), null), reader,
-                                rows);
+                                rows, runDeadline);
                     });
                 });
     }

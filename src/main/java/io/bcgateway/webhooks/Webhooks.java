@@ -115,7 +115,8 @@ public class Webhooks {
         BcClient client = new BcClient(engine);
         CompanyDirectory directory = new CompanyDirectory(client, clock, fanout.companyCacheTtl(),
                 throttle.defaultDeadline());
-        AllPages pages = new AllPages(client, clock, fanout.pageSize(), throttle.defaultDeadline());
+        AllPages pages = new AllPages(client, clock, fanout.pageSize(), throttle.defaultDeadline(),
+                fanout.maxDuration());
         for (Map.Entry<String, WebhooksConfig.Webhook> e : config.webhooks().entrySet()) {
             WebhookSpec spec = WebhookSpec.of(e.getKey(), e.getValue(), connections::find);
             SubscriptionKeeper keeper = new SubscriptionKeeper(spec, client, directory, state, clock, events,
