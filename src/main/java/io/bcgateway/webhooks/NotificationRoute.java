@@ -179,7 +179,7 @@ final class NotificationRoute {
         });
     }
 
-    /** The entries of a notification body, or null when it is not one. */
+    /** The entries of a notification body (an empty {@code value} is answered 200), or null when it is not one. */
     static List<JsonObject> entries(Buffer body) {
         JsonArray value;
         try {
@@ -187,7 +187,7 @@ final class NotificationRoute {
         } catch (RuntimeException e) {
             return null;
         }
-        if (value == null || value.isEmpty()) {
+        if (value == null) {
             return null;
         }
         List<JsonObject> entries = new ArrayList<>(value.size());

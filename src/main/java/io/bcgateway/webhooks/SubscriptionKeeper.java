@@ -51,6 +51,8 @@ final class SubscriptionKeeper {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Handshake window while a create or renew is under way; BC's own handshake times out well before it. */
     static final Duration HANDSHAKE_WINDOW = Duration.ofMinutes(2);
+    /** Longest pause between attempts after failures: a broken setup is retried at least this often. */
+    static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
     /** A subscription this webhook holds, as the status page and the meters see it. */
     record Subscription(String id, String resource, String companyId, String etag, Instant expiry,
@@ -68,6 +70,9 @@ final class SubscriptionKeeper {
     private final Map<String, Subscription> held = new ConcurrentHashMap<>();
     WebhookMetrics metrics;
     private Instant nextResync = Instant.MIN;
+    /** After a failed check: no new attempt before this (BC or the handshake path is broken; do not hammer it). */
+    private Instant pauseUntil = Instant.MIN;
+    private Duration pause;
     private boolean checking;
     private volatile String lastError;
 
@@ -95,13 +100,16 @@ final class SubscriptionKeeper {
         nextResync = Instant.MIN;
     }
 
-    /** One check: a full resync when due, else the renewals that are due. Overlapping calls are skipped. */
+    /**
+     * One check: a full resync when due, else the renewals that are due. Overlapping calls are skipped; after a
+     * failure the next attempts wait, from one check interval doubling up to {@link #MAX_PAUSE}.
+     */
     Future<Void> check(Context context) {
-        if (checking) {
+        Instant now = clock.instant();
+        if (checking || now.isBefore(pauseUntil)) {
             return Future.succeededFuture();
         }
         checking = true;
-        Instant now = clock.instant();
         Future<Void> work;
         if (!now.isBefore(nextResync)) {
             work = resync(context).onSuccess(v -> nextResync = clock.instant().plus(spec.settings().resyncInterval()))
@@ -113,10 +121,16 @@ final class SubscriptionKeeper {
             checking = false;
             if (ar.failed()) {
                 lastError = ar.cause().getMessage();
-                LOG.warnf("Webhook %s: %s (tried again at the next check)", spec.name(), ar.cause().getMessage());
+                Duration interval = spec.settings().checkInterval();
+                pause = pause == null ? interval : pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE
+                        : pause.multipliedBy(2);
+                pauseUntil = clock.instant().plus(pause).minus(interval);
+                LOG.warnf("Webhook %s: %s (tried again in %s)", spec.name(), ar.cause().getMessage(), pause);
                 events.webhookFailed(spec.connection().name(), spec.name() + ": " + ar.cause().getMessage());
             } else {
                 lastError = null;
+                pause = null;
+                pauseUntil = Instant.MIN;
             }
         });
     }

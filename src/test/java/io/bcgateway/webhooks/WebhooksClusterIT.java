@@ -243,7 +243,7 @@ class WebhooksClusterIT {
 
     @Test
     @Order(2)
-    void anotherReplicaTakesOverAndAdoptsTheSubscriptionsWhenTheOwnerDies() throws Exception {
+    void anotherReplicaTakesOverAndARestartedOneAdoptsTheSubscriptions() throws Exception {
         int owner = -1;
         for (int i = 0; i < managementUrls.size(); i++) {
             if (status(managementUrls.get(i)).getBoolean("owner")) {
@@ -261,5 +261,19 @@ class WebhooksClusterIT {
                 () -> status(survivor).getJsonArray("subscriptions").size() == 3);
         assertEquals(before, subscriptions().stream().map(s -> s.getString("subscriptionId")).sorted().toList(),
                 "the same subscriptions: adopted, none created, none lost");
+
+        // The killed replica comes back (a restart), then the survivor stops: the restarted one takes the lease and
+        // adopts the three subscriptions from BC's list, creating none.
+        startGateway(3, Path.of("target", "quarkus-app", "quarkus-run.jar"));
+        String restarted = managementUrls.get(managementUrls.size() - 1);
+        int survivorIndex = 1 - owner;
+        gateways.get(survivorIndex).kill();
+        urls.remove(0);
+        GatewayWebhooksTest.awaitCondition("the restarted replica owns the webhook", Duration.ofSeconds(20),
+                () -> status(restarted).getBoolean("owner"));
+        GatewayWebhooksTest.awaitCondition("it adopted the three subscriptions", Duration.ofSeconds(20),
+                () -> status(restarted).getJsonArray("subscriptions").size() == 3);
+        assertEquals(before, subscriptions().stream().map(s -> s.getString("subscriptionId")).sorted().toList(),
+                "after the restart: still the same three");
     }
 }
