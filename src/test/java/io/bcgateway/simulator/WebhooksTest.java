@@ -364,6 +364,19 @@ class WebhooksTest {
         assertEquals("retry", d.get("outcome").asText());
     }
 
+    @Test
+    void notificationWithoutAnAnswerInTimeIsRetried() throws Exception {
+        sim.control("PUT", "/_sim/settings", "{\"webhookDeliveryTimeoutMillis\":300}");
+        subscribe(receiver.url("/slow"), "companies(" + company + ")/customers", null);
+        createCustomer("Slow Ltd");
+        receiver.answerNotifications(WebhookReceiver.NO_ANSWER);
+        assertEquals(1, flush());
+        assertEquals(0, lastDelivery().get("status").asInt());
+        assertEquals("retry", lastDelivery().get("outcome").asText());
+        assertEquals(1, retry());
+        assertEquals("delivered", lastDelivery().get("outcome").asText());
+    }
+
     // ---- lifetime, renewal, deletion --------------------------------------------------------
 
     @Test
