@@ -34,10 +34,6 @@ final class ODataService {
     private final Clock clock;
     private final EntityChangeListener changeListener;
 
-    ODataService(EdmModel model, Supplier<EntityStore> store, SimulatorSettings settings, Clock clock) {
-        this(model, store, settings, clock, EntityChangeListener.NONE);
-    }
-
     ODataService(EdmModel model, Supplier<EntityStore> store, SimulatorSettings settings, Clock clock, EntityChangeListener changes) {
         this.model = model;
         this.store = store;
