@@ -234,7 +234,9 @@ final class BcApi implements Handler<RoutingContext> {
     private ODataResponse run(RoutingContext ctx, Target target, String apiRoot, Buffer body, boolean isBatch, String correlationId) {
         HttpServerRequest req = ctx.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-        ODataRequest op = new ODataRequest(req.method().name(), target.api(), apiRoot, target.resourcePath(), req.query(), headers, body);
+        // A custom API is served as pages over the same tables as API v2.0.
+        ODataRequest.Api api = target.api() == ODataRequest.Api.CUSTOM ? ODataRequest.Api.STANDARD : target.api();
+        ODataRequest op = new ODataRequest(req.method().name(), api, apiRoot, target.resourcePath(), req.query(), headers, body);
         stats.bcExecution();
         return isBatch ? batch.handle(op, correlationId) : service.handle(op, correlationId);
     }
