@@ -24,6 +24,10 @@ final class BcApi implements Handler<RoutingContext> {
 
     /** JSON bodies are read into memory; media uploads go through {@link AttachmentContent} instead. */
     private static final long MAX_JSON_BODY_BYTES = 64L * 1024 * 1024;
+    /** Routing-context key of the authenticated principal's client id. */
+    private static final String CLIENT_ID = "bcsim.clientId";
+    /** A custom API's version segment, e.g. v1.0 or beta. */
+    private static final java.util.regex.Pattern CUSTOM_API_VERSION = java.util.regex.Pattern.compile("v\\d+\\.\\d+|beta");
 
     private final io.vertx.core.Vertx vertx;
     private final SimulatorSettings settings;
@@ -56,11 +60,6 @@ final class BcApi implements Handler<RoutingContext> {
         this.faults = faults;
         this.webhooks = webhooks;
     }
-
-    /** Routing-context key of the authenticated principal's client id. */
-    private static final String CLIENT_ID = "bcsim.clientId";
-    /** A custom API's version segment, e.g. v1.0 or beta. */
-    private static final java.util.regex.Pattern CUSTOM_API_VERSION = java.util.regex.Pattern.compile("v\\d+\\.\\d+|beta");
 
     /**
      * Where a URL points: environment, optional tenant, API, the raw API root and resource path, and the API route
@@ -235,7 +234,9 @@ final class BcApi implements Handler<RoutingContext> {
     private ODataResponse run(RoutingContext ctx, Target target, String apiRoot, Buffer body, boolean isBatch, String correlationId) {
         HttpServerRequest req = ctx.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-        ODataRequest op = new ODataRequest(req.method().name(), target.api(), apiRoot, target.resourcePath(), req.query(), headers, body);
+        // A custom API is served as pages over the same tables as API v2.0.
+        ODataRequest.Api api = target.api() == ODataRequest.Api.CUSTOM ? ODataRequest.Api.STANDARD : target.api();
+        ODataRequest op = new ODataRequest(req.method().name(), api, apiRoot, target.resourcePath(), req.query(), headers, body);
         stats.bcExecution();
         return isBatch ? batch.handle(op, correlationId) : service.handle(op, correlationId);
     }

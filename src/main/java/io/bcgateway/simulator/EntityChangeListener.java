@@ -7,9 +7,6 @@ import java.util.UUID;
 @FunctionalInterface
 interface EntityChangeListener {
 
-    /** No one listens. */
-    EntityChangeListener NONE = (companyId, entitySet, entityId, changeType, lastModified) -> { };
-
     /**
      * @param changeType {@code created}, {@code updated} or {@code deleted}, as BC's notifications name them
      * @param lastModified the row's new lastModifiedDateTime, or null when it has none (a delete)

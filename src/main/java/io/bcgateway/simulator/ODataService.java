@@ -34,10 +34,6 @@ final class ODataService {
     private final Clock clock;
     private final EntityChangeListener changeListener;
 
-    ODataService(EdmModel model, Supplier<EntityStore> store, SimulatorSettings settings, Clock clock) {
-        this(model, store, settings, clock, EntityChangeListener.NONE);
-    }
-
     ODataService(EdmModel model, Supplier<EntityStore> store, SimulatorSettings settings, Clock clock, EntityChangeListener changes) {
         this.model = model;
         this.store = store;
@@ -121,7 +117,7 @@ final class ODataService {
             return entity(req, s.companies, company.entity, "companies", 200);
         }
         Segment setSeg = segs.get(1);
-        EntitySet set = req.api() != ODataRequest.Api.AUTOMATION ? company.sets.get(setSeg.name()) : null;
+        EntitySet set = req.api() == ODataRequest.Api.STANDARD ? company.sets.get(setSeg.name()) : null;
         if (set == null) throw BcException.segmentNotFound(setSeg.name());
         String setPath = companyPath + "/" + set.name;
         if (setSeg.key() == null) {
@@ -158,7 +154,7 @@ final class ODataService {
     }
 
     private ODataResponse serviceDocument(ODataRequest req) {
-        Set<String> sets = req.api() != ODataRequest.Api.AUTOMATION
+        Set<String> sets = req.api() == ODataRequest.Api.STANDARD
                 ? new java.util.TreeSet<>(EntityStore.COMPANY_SETS.keySet()) : Set.of();
         MetadataLevel level = MetadataLevel.of(req.headers());
         Buffer body = JsonBuffers.write(g -> {

@@ -15,6 +15,8 @@ import java.util.Deque;
 final class WebhookDeliveryLog {
 
     static final int CAPACITY = 1000;
+    /** Bounds memory: older entries go once the logged payloads hold more notification entries than this in total. */
+    static final int MAX_LOGGED_NOTIFICATIONS = 200_000;
 
     /**
      * One call.
@@ -29,14 +31,23 @@ final class WebhookDeliveryLog {
                  String outcome) { }
 
     private final Deque<Entry> entries = new ArrayDeque<>();
+    private long loggedNotifications;
 
     synchronized void add(Entry e) {
-        if (entries.size() == CAPACITY) entries.removeFirst();
         entries.addLast(e);
+        loggedNotifications += weight(e);
+        while (entries.size() > CAPACITY || (loggedNotifications > MAX_LOGGED_NOTIFICATIONS && entries.size() > 1)) {
+            loggedNotifications -= weight(entries.removeFirst());
+        }
     }
 
     synchronized void clear() {
         entries.clear();
+        loggedNotifications = 0;
+    }
+
+    private static int weight(Entry e) {
+        return e.payload() == null ? 0 : e.payload().path("value").size();
     }
 
     synchronized ObjectNode toJson() {

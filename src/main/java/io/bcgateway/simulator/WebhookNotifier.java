@@ -28,7 +28,8 @@ import java.util.UUID;
  *       retry, and every subscription in that POST is deleted.</li>
  * </ul>
  * Bounded: at most {@value #MAX_PENDING_CHANGES} individual changes wait (beyond that a subscription's batch becomes a
- * {@code collection}, which holds no rows) and at most {@value #MAX_RETRYING} notifications wait for a retry.
+ * {@code collection}, which holds no rows), and at most {@value #MAX_RETRYING} notifications holding at most
+ * {@value #MAX_PENDING_CHANGES} entries in all wait for a retry (beyond that BC gives up on the newest failure).
  */
 final class WebhookNotifier {
 
@@ -65,6 +66,7 @@ final class WebhookNotifier {
     private final Map<String, Batch> pending = new LinkedHashMap<>();
     private int pendingChanges;
     private final Map<Long, Retry> retries = new LinkedHashMap<>();
+    private long retryingEntries;
     private long nextRetryKey;
     /** Bumped by {@link #reset()}: answers to sends from before a reset schedule nothing. */
     private long generation;
@@ -140,6 +142,7 @@ final class WebhookNotifier {
         synchronized (this) {
             due = new ArrayList<>(retries.values());
             retries.clear();
+            retryingEntries = 0;
         }
         List<Future<?>> all = new ArrayList<>();
         for (Retry r : due) {
@@ -165,7 +168,15 @@ final class WebhookNotifier {
         pendingChanges = 0;
         retries.values().forEach(r -> vertx.cancelTimer(r.timerId()));
         retries.clear();
+        retryingEntries = 0;
         generation++;
+    }
+
+    /** Guarded by this. */
+    private Retry takeRetry(long key) {
+        Retry r = retries.remove(key);
+        if (r != null) retryingEntries -= r.payload().path("value").size();
+        return r;
     }
 
     /** Sends the batch of {@code url} if it is still pending; true when a POST went out. */
@@ -234,16 +245,18 @@ final class WebhookNotifier {
             if (retryIndex >= schedule.size()) return "gave-up";
             synchronized (this) {
                 if (gen != generation) return "gave-up";
-                if (retries.size() >= MAX_RETRYING) return "gave-up";
+                int entries = r.payload().path("value").size();
+                if (retries.size() >= MAX_RETRYING || retryingEntries + entries > MAX_PENDING_CHANGES) return "gave-up";
                 long key = nextRetryKey++;
                 long timer = vertx.setTimer(Math.max(1, schedule.get(retryIndex)), id -> {
                     Retry due;
                     synchronized (this) {
-                        due = retries.remove(key);
+                        due = takeRetry(key);
                     }
                     if (due != null) attempt(due);
                 });
                 retries.put(key, new Retry(key, r.url(), r.payload(), r.subscriptionIds(), r.attempt() + 1, timer));
+                retryingEntries += entries;
             }
             return "retry";
         }

@@ -22,6 +22,9 @@ final class WebhookReceiver implements AutoCloseable {
     /** A notification as received: the path it was posted to and its JSON body. */
     record Notification(String path, String contentType, JsonNode body) { }
 
+    /** A status for {@link #answerNotifications}: the notification is never answered. */
+    static final int NO_ANSWER = -1;
+
     private final HttpServer server;
     private volatile Handshake handshake = Handshake.ECHO_TOKEN;
     private final Deque<Integer> statuses = new ArrayDeque<>();
@@ -41,7 +44,7 @@ final class WebhookReceiver implements AutoCloseable {
         handshake = h;
     }
 
-    /** The next notifications are answered with these statuses, in order; then 200 again. */
+    /** The next notifications are answered with these statuses, in order ({@link #NO_ANSWER}: none); then 200 again. */
     synchronized void answerNotifications(Integer... s) {
         statuses.addAll(List.of(s));
     }
@@ -85,7 +88,7 @@ final class WebhookReceiver implements AutoCloseable {
                 Integer next = statuses.pollFirst();
                 status = next == null ? 200 : next;
             }
-            req.response().setStatusCode(status).end();
+            if (status != NO_ANSWER) req.response().setStatusCode(status).end();
         });
     }
 

@@ -192,6 +192,19 @@ class WebhooksTest {
     }
 
     @Test
+    void changesInsideABatchAreNotifiedToo() throws Exception {
+        subscribe(receiver.url("/batched"), "companies(" + company + ")/items", null);
+        String batch = "{\"requests\":[{\"method\":\"POST\",\"id\":\"1\",\"url\":\"companies(" + company + ")/items\","
+                + "\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"displayName\":\"Batch Item\"}}]}";
+        HttpResponse<String> r = sim.send("POST", sim.api() + "/$batch", token, batch);
+        assertEquals(201, json(r).get("responses").get(0).get("status").asInt(), r.body());
+        assertEquals(1, flush());
+        JsonNode e = notificationsTo("/batched").get(0).body().get("value").get(0);
+        assertEquals("created", e.get("changeType").asText());
+        assertTrue(e.get("resource").asText().startsWith("api/v2.0/companies(" + company + ")/items("), e.toString());
+    }
+
+    @Test
     void changesOfEntitiesNoOneSubscribedToAreNotSent() throws Exception {
         subscribe(receiver.url("/vendors-only"), "companies(" + company + ")/vendors", null);
         createCustomer("Unheard Ltd");
@@ -247,6 +260,8 @@ class WebhooksTest {
                     "{\"displayName\":\"Vendor " + i + "\"}").statusCode());
         }
 
+        // a collection keeps no rows: only the five single vendor changes wait
+        assertEquals(5, sim.control("GET", "/_sim/webhooks/pending", null).get("pendingChanges").asInt());
         assertEquals(2, flush());
 
         JsonNode many = notificationsTo("/many").get(0).body().get("value");
@@ -347,6 +362,19 @@ class WebhooksTest {
         JsonNode d = lastDelivery();
         assertEquals(0, d.get("status").asInt());
         assertEquals("retry", d.get("outcome").asText());
+    }
+
+    @Test
+    void notificationWithoutAnAnswerInTimeIsRetried() throws Exception {
+        sim.control("PUT", "/_sim/settings", "{\"webhookDeliveryTimeoutMillis\":300}");
+        subscribe(receiver.url("/slow"), "companies(" + company + ")/customers", null);
+        createCustomer("Slow Ltd");
+        receiver.answerNotifications(WebhookReceiver.NO_ANSWER);
+        assertEquals(1, flush());
+        assertEquals(0, lastDelivery().get("status").asInt());
+        assertEquals("retry", lastDelivery().get("outcome").asText());
+        assertEquals(1, retry());
+        assertEquals("delivered", lastDelivery().get("outcome").asText());
     }
 
     // ---- lifetime, renewal, deletion --------------------------------------------------------
