@@ -78,8 +78,11 @@ public interface WebhooksConfig {
         @WithDefault("200ms")
         Duration deliveryBackoff();
 
-        /** Time one delivery attempt may take before it counts as failed. */
-        @WithDefault("10s")
+        /**
+         * Time one delivery attempt may stay silent before it counts as failed. Attempts times this stays below the
+         * time BC waits for its answer, so that BC hears the 503 rather than giving up on its own.
+         */
+        @WithDefault("5s")
         Duration deliveryTimeout();
 
         /** Largest notification body accepted from BC (BC batches at most about 1,000 changes per subscription). */

@@ -35,7 +35,7 @@ class WebhookSpecTest {
         static Settings valid() {
             return new Settings("contoso", "api/v2.0/companies(*)/customers", List.of("http://orders.internal/changes"),
                     "https://hooks.example.com/", false, 0.6667, Duration.ofSeconds(10), Duration.ofMinutes(5),
-                    Duration.ofHours(37), 3, Duration.ofMillis(200), Duration.ofSeconds(10), 8388608,
+                    Duration.ofHours(37), 3, Duration.ofMillis(200), Duration.ofSeconds(5), 8388608,
                     Duration.ofSeconds(30));
         }
 
