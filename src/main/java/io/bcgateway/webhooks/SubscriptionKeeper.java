@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -378,12 +377,5 @@ final class SubscriptionKeeper {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** The subscriptions by id, for the notification route's "is this ours" question. */
-    Map<String, Subscription> byId() {
-        Map<String, Subscription> m = new HashMap<>();
-        held.values().forEach(s -> m.put(s.id(), s));
-        return m;
     }
 }
