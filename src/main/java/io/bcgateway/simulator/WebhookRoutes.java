@@ -225,11 +225,17 @@ final class WebhookRoutes {
     }
 
     /**
-     * The resource relative to the API root: BC takes {@code companies(..)/customers}, {@code api/v2.0/companies(..)/customers}
-     * or the same with a leading slash. A path of another API than the route's is returned as is, and so unsupported.
+     * The resource relative to the API root: BC takes {@code companies(..)/customers}, {@code api/v2.0/companies(..)/customers},
+     * the same with a leading slash, or the absolute URL. A path of another API than the route's is returned as is, and
+     * so unsupported.
      */
     static String relativeResource(String resource, String apiRoute) {
-        String r = resource.startsWith("/") ? resource.substring(1) : resource;
+        String r = resource;
+        if (r.startsWith("https://") || r.startsWith("http://")) {
+            int at = r.indexOf("/" + apiRoute + "/");
+            if (at >= 0) r = r.substring(at);
+        }
+        r = r.startsWith("/") ? r.substring(1) : r;
         if (r.startsWith(apiRoute + "/")) r = r.substring(apiRoute.length() + 1);
         return r.replace("%28", "(").replace("%29", ")");
     }

@@ -85,6 +85,9 @@ class WebhooksTest {
     void resourceIsAlsoAcceptedWithTheApiPrefix() throws Exception {
         assertEquals(201, subscribe(receiver.url("/hook"), "/api/v2.0/companies(" + company + ")/customers", null).statusCode());
         assertEquals(201, subscribe(receiver.url("/hook"), "api/v2.0/companies(" + company + ")/vendors", null).statusCode());
+        HttpResponse<String> absolute = subscribe(receiver.url("/hook"), sim.api() + "/companies(" + company + ")/items", null);
+        assertEquals(201, absolute.statusCode(), absolute.body());
+        assertEquals(sim.api() + "/companies(" + company + ")/items", json(absolute).get("resource").asText(), "echoed as sent");
     }
 
     @Test
