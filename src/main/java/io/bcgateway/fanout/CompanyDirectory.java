@@ -20,12 +20,13 @@ import io.vertx.core.json.JsonObject;
 /**
  * The companies of each connection, fetched through {@link BcClient} (so under the same admission as everything
  * else) and reused for a short while: a fan-out across companies then costs one list request per TTL, not one per
- * fan-out. A failed fetch is not remembered.
+ * fan-out. A failed fetch is not remembered. The webhooks keep their own instance to follow companies as they come
+ * and go.
  */
-final class CompanyDirectory {
+public final class CompanyDirectory {
 
     /** A company: its id (a GUID) and name, as BC lists them. */
-    record Company(String id, String name) {
+    public record Company(String id, String name) {
     }
 
     private record Entry(Future<List<Company>> companies, Instant expires) {
@@ -37,7 +38,7 @@ final class CompanyDirectory {
     private final Duration callDeadline;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
-    CompanyDirectory(BcClient client, Clock clock, Duration ttl, Duration callDeadline) {
+    public CompanyDirectory(BcClient client, Clock clock, Duration ttl, Duration callDeadline) {
         this.client = client;
         this.clock = clock;
         this.ttl = ttl;
@@ -48,7 +49,7 @@ final class CompanyDirectory {
      * The companies of {@code connection} under {@code apiPath} (for example {@code api/v2.0}); {@code fresh}
      * skips the cache (the caller sent {@code Cache-Control: no-cache}).
      */
-    Future<List<Company>> companies(Context context, Connection connection, String apiPath, boolean fresh) {
+    public Future<List<Company>> companies(Context context, Connection connection, String apiPath, boolean fresh) {
         String key = connection.name() + "|" + apiPath;
         Instant now = clock.instant();
         Entry entry = cache.get(key);

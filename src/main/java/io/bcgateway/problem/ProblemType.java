@@ -45,7 +45,17 @@ public enum ProblemType {
     /** 400: ambiguous message framing (RFC 9112: Transfer-Encoding, Host, chunks); the connection is closed. */
     BAD_FRAMING("bad-framing", "Gateway_BadFraming"),
     /** 501: a transfer coding other than {@code chunked} alone, which the gateway does not decode. */
-    TRANSFER_CODING_NOT_IMPLEMENTED("transfer-coding-not-implemented", "Gateway_TransferCodingNotImplemented");
+    TRANSFER_CODING_NOT_IMPLEMENTED("transfer-coding-not-implemented", "Gateway_TransferCodingNotImplemented"),
+    /** 404: no webhook of that name is configured ({@code /webhooks/<name>}). */
+    UNKNOWN_WEBHOOK("unknown-webhook", "Gateway_UnknownWebhook"),
+    /** 404: a validation handshake while the gateway is not creating or renewing a subscription of that webhook. */
+    HANDSHAKE_NOT_EXPECTED("handshake-not-expected", "Gateway_HandshakeNotExpected"),
+    /** 401: a notification whose clientState is not the one the gateway gave the subscription. */
+    NOTIFICATION_REJECTED("notification-rejected", "Gateway_NotificationRejected"),
+    /** 413: a notification body larger than the webhook's max-notification-body. */
+    NOTIFICATION_TOO_LARGE("notification-too-large", "Gateway_NotificationTooLarge"),
+    /** 503: not every deliver-to target took every change; Business Central retries the notification. */
+    DELIVERY_FAILED("delivery-failed", "Gateway_DeliveryFailed");
 
     private static final Map<String, ProblemType> BY_SLUG = new HashMap<>();
 

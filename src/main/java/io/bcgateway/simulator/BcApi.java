@@ -24,6 +24,10 @@ final class BcApi implements Handler<RoutingContext> {
 
     /** JSON bodies are read into memory; media uploads go through {@link AttachmentContent} instead. */
     private static final long MAX_JSON_BODY_BYTES = 64L * 1024 * 1024;
+    /** Routing-context key of the authenticated principal's client id. */
+    private static final String CLIENT_ID = "bcsim.clientId";
+    /** A custom API's version segment, e.g. v1.0 or beta. */
+    private static final java.util.regex.Pattern CUSTOM_API_VERSION = java.util.regex.Pattern.compile("v\\d+\\.\\d+|beta");
 
     private final io.vertx.core.Vertx vertx;
     private final SimulatorSettings settings;
@@ -37,10 +41,11 @@ final class BcApi implements Handler<RoutingContext> {
     private final AttachmentContent attachments;
     private final PrincipalLimiter limiter;
     private final FaultInjector faults;
+    private final WebhookRoutes webhooks;
 
     BcApi(io.vertx.core.Vertx vertx, SimulatorSettings settings, TokenService tokens, SimulatorStats stats, RequestLog log, Clock clock,
           Supplier<EntityStore> store, ODataService service, AttachmentContent attachments, PrincipalLimiter limiter,
-          FaultInjector faults) {
+          FaultInjector faults, WebhookRoutes webhooks) {
         this.vertx = vertx;
         this.settings = settings;
         this.tokens = tokens;
@@ -53,10 +58,14 @@ final class BcApi implements Handler<RoutingContext> {
         this.attachments = attachments;
         this.limiter = limiter;
         this.faults = faults;
+        this.webhooks = webhooks;
     }
 
-    /** Where a URL points: environment, optional tenant, API, and the raw API root and resource path. */
-    record Target(String tenant, String environment, ODataRequest.Api api, String rawRoot, String resourcePath) {
+    /**
+     * Where a URL points: environment, optional tenant, API, the raw API root and resource path, and the API route
+     * ({@code api/v2.0}, {@code api/{publisher}/{group}/{version}}).
+     */
+    record Target(String tenant, String environment, ODataRequest.Api api, String rawRoot, String resourcePath, String apiRoute) {
 
         static Target parse(String rawRelativePath) {
             List<String> p = Arrays.asList(rawRelativePath.substring(1).split("/", -1));
@@ -88,12 +97,16 @@ final class BcApi implements Handler<RoutingContext> {
             } else if (p.size() > apiIdx + 3 && p.subList(apiIdx + 1, apiIdx + 4).equals(List.of("microsoft", "automation", "v2.0"))) {
                 api = ODataRequest.Api.AUTOMATION;
                 rootEnd = apiIdx + 4;
+            } else if (p.size() > apiIdx + 3 && !p.get(apiIdx + 1).isEmpty() && !p.get(apiIdx + 2).isEmpty()
+                    && CUSTOM_API_VERSION.matcher(p.get(apiIdx + 3)).matches()) {
+                api = ODataRequest.Api.CUSTOM; // api/{publisher}/{group}/{version}
+                rootEnd = apiIdx + 4;
             } else {
                 return null;
             }
             String root = "/" + String.join("/", p.subList(0, rootEnd));
             String rest = String.join("/", p.subList(rootEnd, p.size()));
-            return new Target(tenant, env, api, root, rest);
+            return new Target(tenant, env, api, root, rest, String.join("/", p.subList(apiIdx, rootEnd)));
         }
     }
 
@@ -119,7 +132,7 @@ final class BcApi implements Handler<RoutingContext> {
             fail(ctx, BcException.segmentNotFound(parts.length == 0 ? "" : parts[parts.length - 1]), correlationId);
             return;
         }
-        String role = target.api() == ODataRequest.Api.STANDARD ? "API.ReadWrite.All" : "Automation.ReadWrite.All";
+        String role = target.api() == ODataRequest.Api.AUTOMATION ? "Automation.ReadWrite.All" : "API.ReadWrite.All";
         TokenService.Result auth = tokens.validate(req.getHeader("Authorization"), target.tenant(), role);
         if (!auth.ok()) {
             stats.bcUnauthorized();
@@ -133,6 +146,7 @@ final class BcApi implements Handler<RoutingContext> {
             write(ctx, ODataResponse.of(404, "application/xml", BcErrors.noEnvironmentXml()));
             return;
         }
+        ctx.put(CLIENT_ID, auth.principal().clientId());
         // Limits are per principal (bc-facts "Limits"): checked after authentication, before anything runs.
         PrincipalLimiter.Ticket ticket = limiter.ticket(auth.principal().clientId(), io.vertx.core.Vertx.currentContext());
         ctx.addEndHandler(ar -> ticket.release()); // the slot is held until the response ends or the connection closes
@@ -180,6 +194,10 @@ final class BcApi implements Handler<RoutingContext> {
             attachments.handle(ctx, store.get(), media[0], media[1], correlationId);
             return;
         }
+        if (WebhookRoutes.isSubscriptionsPath(target.resourcePath())) {
+            subscriptions(ctx, target, apiRoot, method, correlationId, executeFirst ? fault : 0);
+            return;
+        }
         boolean isBatch = target.resourcePath().equals("$batch") || target.resourcePath().equals("%24batch");
         boolean hasBody = isBatch || method.equals("POST") || method.equals("PATCH") || method.equals("PUT");
         if (!hasBody) {
@@ -197,10 +215,28 @@ final class BcApi implements Handler<RoutingContext> {
         });
     }
 
+    /** The subscriptions resource answers asynchronously: a create or renewal waits for the handshake. */
+    private void subscriptions(RoutingContext ctx, Target target, String apiRoot, String method, String correlationId, int faultAfter) {
+        stats.bcExecution();
+        Bodies.read(ctx, MAX_JSON_BODY_BYTES).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(ctx, new BcException(413, "RequestEntityTooLarge", "The request body is too large."), correlationId);
+                return;
+            }
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().headers());
+            WebhookRoutes.Call call = new WebhookRoutes.Call(method, target.apiRoute(), apiRoot, target.resourcePath(), headers,
+                    ar.result(), ctx.get(CLIENT_ID));
+            webhooks.handle(call, correlationId).onComplete(r -> respond(ctx, method,
+                    faultAfter != 0 ? faults.response(faultAfter, correlationId) : r.result()));
+        });
+    }
+
     private ODataResponse run(RoutingContext ctx, Target target, String apiRoot, Buffer body, boolean isBatch, String correlationId) {
         HttpServerRequest req = ctx.request();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-        ODataRequest op = new ODataRequest(req.method().name(), target.api(), apiRoot, target.resourcePath(), req.query(), headers, body);
+        // A custom API is served as pages over the same tables as API v2.0.
+        ODataRequest.Api api = target.api() == ODataRequest.Api.CUSTOM ? ODataRequest.Api.STANDARD : target.api();
+        ODataRequest op = new ODataRequest(req.method().name(), api, apiRoot, target.resourcePath(), req.query(), headers, body);
         stats.bcExecution();
         return isBatch ? batch.handle(op, correlationId) : service.handle(op, correlationId);
     }
@@ -250,7 +286,7 @@ final class BcApi implements Handler<RoutingContext> {
 
     /** companies({c})/documentAttachments({a})/attachmentContent, else null. */
     private static UUID[] mediaTarget(Target t) {
-        if (t.api() != ODataRequest.Api.STANDARD || !t.resourcePath().endsWith("/attachmentContent")) return null;
+        if (t.api() == ODataRequest.Api.AUTOMATION || !t.resourcePath().endsWith("/attachmentContent")) return null;
         try {
             List<ODataService.Segment> s = ODataService.segments(t.resourcePath());
             if (s.size() == 3 && s.get(0).name().equals("companies") && s.get(0).key() != null

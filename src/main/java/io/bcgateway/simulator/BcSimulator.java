@@ -17,7 +17,9 @@ import java.time.Duration;
  * ANY  /v2.0/{tenantId}/{env}/api/v2.0/...               BC online, tenant in the path
  * ANY  /BC/api/v2.0/...                                  BC on-premises shape
  * ANY  /v2.0/{env}/api/microsoft/automation/v2.0/companies   automation API (companies only)
- * /_sim/...                                              control API (stats, settings, tokens, apps, request log)
+ * ANY  /v2.0/{env}/api/{publisher}/{group}/{version}/...    custom API (pages over the same tables as API v2.0)
+ * ANY  .../subscriptions                                 webhook subscriptions, on API v2.0 and custom APIs ({@link Webhooks})
+ * /_sim/...                                              control API (stats, settings, tokens, apps, request log, webhooks)
  * </pre>
  */
 public final class BcSimulator {
@@ -35,6 +37,7 @@ public final class BcSimulator {
     private final PrincipalLimiter limiter;
     private final FaultInjector faults;
     private volatile EntityStore store;
+    private final Webhooks webhooks;
     private final Router router;
 
     private BcSimulator(Vertx vertx, SimulatorSettings settings, Clock clock) {
@@ -47,6 +50,7 @@ public final class BcSimulator {
         this.attachments = new AttachmentContent(vertx, this.clock);
         this.limiter = new PrincipalLimiter(vertx, settings, stats, this.clock);
         this.faults = new FaultInjector(settings);
+        this.webhooks = new Webhooks(vertx, settings.webhooks(), () -> store, this.clock);
         this.router = buildRouter();
         tokens.awaitKey(); // generated in parallel with the metadata parsing and seeding above
     }
@@ -72,12 +76,13 @@ public final class BcSimulator {
     private Router buildRouter() {
         Router r = Router.router(vertx);
         new ControlApi(this).mount(r);
+        new WebhookControl(webhooks).mount(r);
         r.route("/_sim/*").handler(ControlApi.notFound());
         r.route(HttpMethod.POST, "/:tenant/oauth2/v2.0/token")
                 .handler(new EntraTokenEndpoint(vertx, settings, tokens, stats, requestLog, clock));
         new EntraDiscovery(settings, tokens).mount(r);
         BcApi bc = new BcApi(vertx, settings, tokens, stats, requestLog, clock, () -> store,
-                new ODataService(model, () -> store, settings, clock), attachments, limiter, faults);
+                new ODataService(model, () -> store, settings, clock, webhooks::changed), attachments, limiter, faults, webhooks.routes);
         r.route("/v2.0/*").handler(bc);
         r.route("/BC/*").handler(bc);
         return r;
@@ -119,7 +124,8 @@ public final class BcSimulator {
 
     /**
      * Back to a fresh state: reseeded data, zeroed stats, empty request log, tokens no longer rejected, empty
-     * rate windows, no forced faults and every fault knob off. Limit settings are kept; requests running or
+     * rate windows, no forced faults and every fault knob off, no webhook subscriptions, pending notifications or
+     * logged deliveries. Limit settings are kept; requests running or
      * queued at the time keep their slots until they end.
      */
     public void resetAll() {
@@ -130,10 +136,12 @@ public final class BcSimulator {
         stats.reset();
         requestLog.clear();
         tokens.rejectAll(false);
+        webhooks.reset();
     }
 
     /** Deletes the temp directory holding attachment content. */
     public void close() {
+        webhooks.close();
         attachments.close();
     }
 

@@ -187,7 +187,11 @@ final class ControlApi {
                     v.forEach(e -> envs.add(e.asText()));
                     s.environments(envs);
                 }
-                default -> throw new IllegalArgumentException("Unknown setting '" + f.getKey() + "'");
+                default -> {
+                    if (!WebhookControl.applySetting(s.webhooks(), f.getKey(), v)) {
+                        throw new IllegalArgumentException("Unknown setting '" + f.getKey() + "'");
+                    }
+                }
             }
             reseed |= DATA_FIELDS.contains(f.getKey());
         }
@@ -236,6 +240,7 @@ final class ControlApi {
         n.put("vendorsPerCompany", s.vendorsPerCompany());
         n.put("itemsPerCompany", s.itemsPerCompany());
         n.put("maxPageSize", s.maxPageSize());
+        WebhookControl.writeSettings(s.webhooks(), n);
         n.put("seed", s.seed());
         n.put("latencyMillis", s.latencyMillis());
         var envs = n.putArray("environments");

@@ -93,12 +93,19 @@ final class FilterParser {
         };
     }
 
+    /**
+     * bc-facts: a webhook {@code collection} notification's resource filters on {@code lastDateTimeModified}, while the
+     * API v2.0 entities call the field {@code lastModifiedDateTime}; the simulator answers both.
+     */
+    static final String LAST_MODIFIED_ALIAS = "lastDateTimeModified";
+
     private static Comparable<Object> value(ObjectNode row, EdmModel.Property prop) {
         return EdmValues.of(row.get(prop.name()), prop.type());
     }
 
     private EdmModel.Property property(String name) {
         EdmModel.Property p = type.property(name);
+        if (p == null && name.equals(LAST_MODIFIED_ALIAS)) p = type.property("lastModifiedDateTime");
         if (p == null || p.isStream()) throw BcException.propertyNotFound(name, type.qualifiedName());
         return p;
     }

@@ -12,6 +12,9 @@ import io.vertx.core.buffer.Buffer;
  */
 record ODataRequest(String method, ODataRequest.Api api, String apiRoot, String path, String rawQuery, MultiMap headers, Buffer body) {
 
-    /** Standard API v2.0, or the automation API, which the simulator serves companies from. */
-    enum Api { STANDARD, AUTOMATION }
+    /**
+     * Standard API v2.0; the automation API, which the simulator serves companies from; or a custom API
+     * ({@code api/{publisher}/{group}/{version}}), which it serves as pages over the same tables as API v2.0.
+     */
+    enum Api { STANDARD, AUTOMATION, CUSTOM }
 }

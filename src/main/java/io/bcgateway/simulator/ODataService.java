@@ -32,12 +32,14 @@ final class ODataService {
     private final Supplier<EntityStore> store;
     private final SimulatorSettings settings;
     private final Clock clock;
+    private final EntityChangeListener changeListener;
 
-    ODataService(EdmModel model, Supplier<EntityStore> store, SimulatorSettings settings, Clock clock) {
+    ODataService(EdmModel model, Supplier<EntityStore> store, SimulatorSettings settings, Clock clock, EntityChangeListener changes) {
         this.model = model;
         this.store = store;
         this.settings = settings;
         this.clock = clock;
+        this.changeListener = changes;
     }
 
     /** A parsed resource path segment: name and optional key. */
@@ -136,8 +138,8 @@ final class ODataService {
         }
         return switch (method) {
             case "GET" -> entity(req, set, set.get(id).orElseThrow(() -> set.notFound(id)), setPath, 200);
-            case "PATCH" -> patch(req, s, set, id, setPath);
-            case "DELETE" -> delete(req, set, id);
+            case "PATCH" -> patch(req, s, company, set, id, setPath);
+            case "DELETE" -> delete(req, company, set, id);
             default -> throw methodNotAllowed(method, set.name);
         };
     }
@@ -360,10 +362,11 @@ final class ODataService {
             data.put("lastModifiedDateTime", EntityStore.timestamp(clock.instant()));
         }
         EntitySet.Entity e = set.insert(id, data, s.nextEtag());
+        changeListener.changed(company.id(), set.name, id, "created", lastModified(e));
         return entity(req, set, e, setPath, 201).header("Location", req.apiRoot() + "/" + setPath + "(" + id + ")");
     }
 
-    private ODataResponse patch(ODataRequest req, EntityStore s, EntitySet set, UUID id, String setPath) {
+    private ODataResponse patch(ODataRequest req, EntityStore s, EntityStore.Company company, EntitySet set, UUID id, String setPath) {
         if (set.get(id).isEmpty()) throw set.notFound(id);
         ObjectNode changes = EntityBodies.changes(EntityBodies.parseObject(req.body()), set.type, model);
         if (changes.hasNonNull("id") && !changes.get("id").asText().equals(id.toString())) {
@@ -382,15 +385,22 @@ final class ODataService {
             }
             return data;
         }, s.nextEtag());
+        changeListener.changed(company.id(), set.name, id, "updated", lastModified(e));
         return entity(req, set, e, setPath, 200);
     }
 
-    private ODataResponse delete(ODataRequest req, EntitySet set, UUID id) {
+    private ODataResponse delete(ODataRequest req, EntityStore.Company company, EntitySet set, UUID id) {
         String ifMatch = req.headers().get("If-Match");
         set.delete(id, old -> {
             if (ifMatch != null && !ifMatch.isBlank()) checkEtag(ifMatch, old);
         });
+        changeListener.changed(company.id(), set.name, id, "deleted", null);
         return ODataResponse.of(204, null, null);
+    }
+
+    private static java.time.Instant lastModified(EntitySet.Entity e) {
+        String t = e.data().path("lastModifiedDateTime").asText("");
+        return t.isEmpty() ? null : java.time.Instant.parse(t);
     }
 
     /** bc-facts: a stale ETag gives Request_EntityChanged, documented as 409. */

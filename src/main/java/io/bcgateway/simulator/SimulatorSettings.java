@@ -114,6 +114,7 @@ public final class SimulatorSettings {
     private volatile double resetMidBodyRate = 0;
     private volatile TokenEndpointMode tokenEndpointMode = TokenEndpointMode.NORMAL;
     private volatile int tokenEndpointDelayMillis = 5000;
+    private final WebhookSettings webhooks = new WebhookSettings();
     private final Map<String, RegisteredApp> apps = new ConcurrentHashMap<>();
     private final Map<String, ExposedApi> apis = new ConcurrentHashMap<>();
 
@@ -267,6 +268,9 @@ public final class SimulatorSettings {
         tokenEndpointMode = TokenEndpointMode.NORMAL;
         return this;
     }
+
+    /** Webhook delays, thresholds, lifetimes and the retry schedule. */
+    public WebhookSettings webhooks() { return webhooks; }
 
     public SimulatorSettings registerApp(RegisteredApp app) {
         apps.put(key(app.tenantId(), app.clientId()), app);

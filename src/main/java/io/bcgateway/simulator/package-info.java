@@ -9,6 +9,16 @@
  *       {@code companies}, {@code companies({id})/customers|vendors|items|documentAttachments}, {@code $metadata}, {@code $batch}.</li>
  *   <li>{@code companies({id})/documentAttachments({id})/attachmentContent} — streamed media: PUT/PATCH (204), GET (octet-stream).</li>
  *   <li>{@code /v2.0/{env}/api/microsoft/automation/v2.0/companies} — automation API, companies only.</li>
+ *   <li>{@code /v2.0/{env}/api/{publisher}/{group}/{version}/...} — a custom API ({@code version} {@code vN.M} or
+ *       {@code beta}), served as pages over the same tables as API v2.0.</li>
+ *   <li>{@code .../subscriptions}, {@code .../subscriptions('{id}')} on API v2.0 and custom APIs — webhook
+ *       subscriptions: POST (validation handshake {@code POST notificationUrl?validationToken=..}, 200 with the token
+ *       within webhookHandshakeTimeoutMillis, else 400), GET (the caller's own), PATCH with If-Match (renewal, handshake
+ *       again; 400 without If-Match, 412 stale), DELETE. Resources {@code companies({id})/customers|vendors|items}.
+ *       Changes are POSTed to notificationUrl webhookDelayMillis after the first one, batched per URL; more than
+ *       webhookCollectionThreshold of one subscription become a {@code collection} ({@code $filter} on
+ *       {@code lastDateTimeModified}, an alias of lastModifiedDateTime). 408/429/5xx/no answer: retried per
+ *       webhookRetryScheduleMillis; any other status deletes the subscription. Details: docs/simulator.md.</li>
  * </ul>
  *
  * <h2>Control API (no auth, JSON)</h2>
@@ -31,8 +41,17 @@
  *       (the gateway's own, for callers' tokens)</li>
  *   <li>{@code POST /_sim/tokens/sign} with any claims: a token signed with the simulator's key (validator tests)</li>
  *   <li>{@code GET /_sim/requests}, {@code POST /_sim/requests/reset} — last 1000 BC and token requests</li>
+ *   <li>{@code GET /_sim/webhooks/subscriptions} (all principals), {@code DELETE /_sim/webhooks/subscriptions/{id}}
+ *       (BC deletes one on its own), {@code GET /_sim/webhooks/deliveries} (last 1000 handshakes and notification
+ *       attempts with status and outcome), {@code POST /_sim/webhooks/deliveries/reset}, {@code GET /_sim/webhooks/pending},
+ *       {@code POST /_sim/webhooks/flush} (send every pending batch now, answer when answered: {@code {"sent":n}}),
+ *       {@code POST /_sim/webhooks/retry} (next attempt of every waiting retry now: {@code {"retried":n}}). Settings
+ *       webhookDelayMillis (30000), webhookCollectionThreshold (1000), subscriptionLifetimeSeconds (259200, simulator
+ *       clock), webhookHandshakeTimeoutMillis (5000), webhookDeliveryTimeoutMillis (30000), webhookRetryScheduleMillis
+ *       (ten waits over 35.85 h).</li>
  *   <li>{@code POST /_sim/reset} — reseed, zero stats, clear the log, stop rejecting tokens, empty the rate windows,
- *       clear forced faults and switch the fault knobs off (limit settings are kept)</li>
+ *       clear forced faults and switch the fault knobs off (limit and webhook settings are kept), delete every webhook
+ *       subscription, pending notification, retry and logged delivery</li>
  * </ul>
  *
  * <h2>Order of checks on a BC request</h2>

@@ -41,7 +41,7 @@ public class EventLog {
     /** What happened; the wire name is the lower-case name with dashes. */
     public enum Kind {
         BC_THROTTLED(true), GATEWAY_THROTTLED(true), RETRY(true), CIRCUIT(false), TOKEN_FAILURE(true),
-        CLUSTER(false);
+        CLUSTER(false), WEBHOOK(false), WEBHOOK_FAILURE(true);
 
         final boolean noisy;
         final String wire = name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -157,6 +157,16 @@ public class EventLog {
     /** Cluster mode reached Redis again. */
     public void clusterRestored() {
         record(Kind.CLUSTER, null, null, "cluster restored: quotas shared through Redis again");
+    }
+
+    /** A webhook subscription was created, adopted, renewed, re-created or removed ({@code detail} says which). */
+    public void webhook(String connection, String detail) {
+        record(Kind.WEBHOOK, connection, null, clip(detail, 120));
+    }
+
+    /** A webhook's subscription call or delivery failed (folded: a target down for an hour is one line). */
+    public void webhookFailed(String connection, String detail) {
+        record(Kind.WEBHOOK_FAILURE, connection, null, clip(detail, 120));
     }
 
     /** Since when the connection's circuit is in its current state: its last transition, else the gateway's start. */

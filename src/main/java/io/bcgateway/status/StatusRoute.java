@@ -44,6 +44,9 @@ public class StatusRoute {
     /** Events, history and the page's extra fields (status page, issue 19). */
     @Inject
     ActivityJson activity;
+    /** The webhooks' subscriptions, expiry and deliveries (issue 18); an empty list when none is configured. */
+    @Inject
+    io.bcgateway.webhooks.Webhooks webhooks;
     private final StatusPage page = new StatusPage();
 
     private final boolean managementEnabled;
@@ -91,7 +94,8 @@ public class StatusRoute {
         for (Connection c : connections.all()) {
             list.add(connection(c));
         }
-        return new JsonObject().put("time", clock.instant().toString()).put("connections", list);
+        return new JsonObject().put("time", clock.instant().toString()).put("connections", list)
+                .put("webhooks", webhooks.status());
     }
 
     private JsonObject connection(Connection c) {

@@ -67,7 +67,8 @@ class KustomizeManifestsTest {
             .compile("|<[^<>]*>|\\$\\{[A-Za-z0-9_.-]+}|0{8}-0{4}-0{4}-0{4}-0{12}");
 
     static Stream<String> kustomizations() {
-        return Stream.of("base", "overlays/sidecar", "overlays/knative", "overlays/workload-identity", "overlays/redis");
+        return Stream.of("base", "overlays/sidecar", "overlays/knative", "overlays/workload-identity", "overlays/redis",
+                "overlays/webhooks");
     }
 
     @Test
@@ -271,6 +272,42 @@ class KustomizeManifestsTest {
         });
         assertEgressOnlyDnsAndHttps("overlays/redis", policies.stream().filter(np -> np != redis)
                 .map(HasMetadata.class::cast).toList(), podLabels);
+    }
+
+    @Test
+    void webhooksOverlayPublishesOnlyTheNotificationEndpointOverTls() {
+        List<HasMetadata> objects = render("overlays/webhooks");
+        List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses = objects.stream()
+                .filter(io.fabric8.kubernetes.api.model.networking.v1.Ingress.class::isInstance)
+                .map(io.fabric8.kubernetes.api.model.networking.v1.Ingress.class::cast).toList();
+        assertEquals(1, ingresses.size(), "one Ingress");
+        var spec = ingresses.get(0).getSpec();
+        assertEquals(null, spec.getDefaultBackend(), "no default backend: nothing else is routed");
+        java.util.Set<String> tlsHosts = new java.util.HashSet<>();
+        spec.getTls().forEach(t -> tlsHosts.addAll(t.getHosts()));
+        spec.getRules().forEach(rule -> {
+            assertTrue(tlsHosts.contains(rule.getHost()), rule.getHost() + " is served with TLS");
+            rule.getHttp().getPaths().forEach(path -> {
+                assertEquals("/webhooks/", path.getPath(), "only /webhooks/ is public");
+                assertEquals("Prefix", path.getPathType());
+                assertEquals("bc-gateway", path.getBackend().getService().getName());
+                assertEquals("http", path.getBackend().getService().getPort().getName(),
+                        "the gateway's port, never the management port");
+            });
+        });
+        Map<String, String> config = only(objects, ConfigMap.class).getData();
+        String host = spec.getRules().get(0).getHost();
+        assertEquals("https://" + host, config.get("GATEWAY_WEBHOOKS_CUSTOMERS_PUBLIC_URL"),
+                "BC is given the Ingress's HTTPS address");
+        NetworkPolicy webhooks = objects.stream().filter(o -> o instanceof NetworkPolicy
+                && name(o).equals("bc-gateway-webhooks")).map(NetworkPolicy.class::cast).findFirst()
+                .orElseThrow(() -> new AssertionError("no policy for the ingress controller"));
+        webhooks.getSpec().getIngress().forEach(rule -> assertEquals(List.of(GATEWAY_PORT), rule.getPorts().stream()
+                .map(pt -> pt.getPort().getIntVal()).toList(), "the ingress controller reaches the gateway's port only"));
+        webhooks.getSpec().getEgress().forEach(rule -> rule.getTo().forEach(peer -> {
+            assertEquals(null, peer.getIpBlock(), "deliver-to targets are pods, not address ranges");
+            assertNotNull(peer.getPodSelector());
+        }));
     }
 
     // ---------------------------------------------------------------------------------------------------------

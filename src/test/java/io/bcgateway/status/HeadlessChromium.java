@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * returns the DOM as it stands after {@code virtualMillis} of (virtual) time. Each run gets a new empty profile
  * and nothing that would reach the internet (no component updates, sync or background networking); bounded to 90 s.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     static final Path BINARY = Path.of("/usr/bin/chromium");
     private static final long TIMEOUT_SECONDS = 90;
@@ -24,12 +24,12 @@ final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(BINARY);
     }
 
     /** The page's DOM after its script ran for {@code virtualMillis}, in the time zone {@code timeZone}. */
-    static String dumpDom(String url, int virtualMillis, String timeZone) {
+    public static String dumpDom(String url, int virtualMillis, String timeZone) {
         return run(timeZone, "--virtual-time-budget=" + virtualMillis, "--dump-dom", url);
     }
 

@@ -30,7 +30,8 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
 
     /** Connections whose app registration is their own; client id = {@code 00000000-...-<name hash>}. */
     public static final List<String> SCENARIO_CONNECTIONS = List.of("seq", "conc", "expiry", "replay", "revoked",
-            "shortlived", "streaming", "throttled", "retrying", "fragile", "tokendown", "pooled", "single", "fanout", "metrics");
+            "shortlived", "streaming", "throttled", "retrying", "fragile", "tokendown", "pooled", "single", "fanout", "metrics",
+            "hooks");
     /** The extra app registrations of the {@code pooled} connection's credential pool. */
     public static final List<String> POOL_MEMBERS = List.of("pooled-p2", "pooled-p3");
     public static final String WRONG_SECRET = "wrong-secret-5f1c9e77-never-valid";
