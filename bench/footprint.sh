@@ -2,8 +2,10 @@
 # Footprint of the JVM image in a real memory cgroup: the gateway started exactly as docker/Dockerfile.jvm starts
 # it (docker/entrypoint.sh, the image's JAVA_OPTS, Temurin 25, Quarkus' aot-jar with the JDK AOT cache written by
 # docker/aot-train.sh), while the memory limit steps down through LIMITS. For each limit:
-#   - time from launch to the first proxied 200 (token grant from the simulator's Entra endpoint included);
-#   - RSS and CPU time over IDLE_SECONDS of idleness;
+#   - time from launch to the first proxied 200 (token grant from the simulator's Entra endpoint included), and the
+#     gateway's CPU time (user + sys) by then: steadier than wall time on a shared machine;
+#   - RSS (anonymous and file-backed apart: the mapped AOT cache is file pages) and CPU time over IDLE_SECONDS of
+#     idleness;
 #   - LOAD_SECONDS of wrk with CONNS connections of proxied GETs, while a TRANSFER_MB upload and a TRANSFER_MB
 #     download stream through the gateway at the same time (rate-limited by curl so that they span the load);
 #   - killed or not (the cgroup's OOM-kill count and whether the process still lives), the cgroup's peak usage,
@@ -15,6 +17,7 @@
 #   bench/footprint.sh     LIMITS="256 192 160 128 112 96" LOAD_SECONDS=60 CONNS=64 TRANSFER_MB=50 STARTS=5 NMT=1
 #                          JAVA_OPTS="..." (default: the ENV line of docker/Dockerfile.jvm)  GATEWAY_ENV="K=V ..."
 #                          REBUILD=1 (rebuild and retrain the image copy)
+#                          TRACING=false (with REBUILD=1: the image built with --build-arg TRACING=false)
 #
 # Root only (it creates cgroups under /sys/fs/cgroup; v1 memory controller or v2 memory.max). The BC + Entra
 # simulator runs outside the cgroup: the limit is the gateway's alone. Loopback only; every process and cgroup it
@@ -22,7 +25,8 @@
 source "$(dirname "$0")/lib.sh"
 LIMITS=${LIMITS:-256 192 160 128 112 96}
 LOAD_SECONDS=${LOAD_SECONDS:-60}
-IDLE_SECONDS=${IDLE_SECONDS:-10}
+IDLE_SECONDS=${IDLE_SECONDS:-30}
+TRACING=${TRACING:-true}
 CONNS=${CONNS:-64}
 TRANSFER_MB=${TRANSFER_MB:-50}
 STARTS=${STARTS:-5}
@@ -85,8 +89,9 @@ if [ -z "${IMAGE_DIR:-}" ] && { [ -n "${REBUILD:-}" ] || [ ! -f "$APP/app.aot" ]
   if [ -n "${REBUILD:-}" ] || ! unzip -p "$ROOT/target/quarkus-app/quarkus-run.jar" META-INF/MANIFEST.MF 2>/dev/null \
       | grep -q AotQuarkusEntryPoint; then
     echo "building the aot-jar with Java 25 (as the image's build stage)" >&2
+    notracing=(); [ "$TRACING" = false ] && notracing=(-Dquarkus.otel.enabled=false)   # as Dockerfile.jvm's TRACING
     (cd "$ROOT" && JAVA_HOME=$JAVA25 PATH="$JAVA25/bin:$PATH" ./mvnw -B -q package -DskipTests \
-        -Dquarkus.package.jar.aot.enabled=true > "$WORK/build.log" 2>&1)
+        -Dquarkus.package.jar.aot.enabled=true "${notracing[@]}" > "$WORK/build.log" 2>&1)
   fi
   # cp -a: the JVM drops an AOT cache whose class-path jars changed modification time since the training run.
   rm -rf "$APP" && cp -a "$ROOT/target/quarkus-app" "$APP" && rm -f "$APP/app-cds.jsa"
@@ -112,6 +117,7 @@ BLOB="$WORK/blob.bin"
   || head -c $(( TRANSFER_MB * 1048576 )) /dev/urandom > "$BLOB"
 BLOB_SHA=$(sha256sum "$BLOB" | cut -d' ' -f1)
 
+file_mb() { local v; v=$(awk '/^RssFile:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null); echo "${v:-0}"; }
 anon_mb() { local v; v=$(awk '/^RssAnon:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null); echo "${v:-0}"; }
 rss_mb() { local v; v=$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null); echo "${v:-0}"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -141,12 +147,15 @@ for f in sys.argv[1:]:
   PIDS+=("$GW_PID")
 }
 # first_answer: polls the proxied URL every 10 ms for up to 90 s after $T0; prints the ms since $T0, or "-" when
-# none came (then the gateway is stopped: a gateway that cannot answer within 90 s is not serving)
+# none came (then the gateway is stopped: a gateway that cannot answer within 90 s is not serving). Sets FIRST_CPU to
+# the gateway's CPU time (ms) at that moment.
 first_answer() {
   local url="http://127.0.0.1:$PORT/bc/bench/api/v2.0/companies"
   while [ $(( $(now_ms) - T0 )) -lt 90000 ]; do
     kill -0 "$GW_PID" 2>/dev/null || { echo "-"; return; }
-    [ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$url")" = 200 ] && { echo $(( $(now_ms) - T0 )); return; }
+    if [ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$url")" = 200 ]; then
+      echo $(( $(now_ms) - T0 )) $(( $(cpu_ticks "$GW_PID") * 10 )); return
+    fi
     sleep 0.01
   done
   echo "-"
@@ -163,12 +172,12 @@ for limit in $LIMITS; do
   cg=$(cg_create "$limit"); CGROUPS+=("$cg")
   T0=$(now_ms)
   launch "$cg" "$APP" "$WORK/gateway-$limit.log"
-  ttfr=$(first_answer)
-  idle="-" idle_cpu="-" peak_rss=0 peak_anon=0 rps="-" cpu_req="-" non2xx="-" errors="-" up="-" down="-"
+  read -r ttfr first_cpu <<<"$(first_answer)"
+  idle="-" idle_cpu="-" first_cpu=${first_cpu:--} peak_rss=0 peak_anon=0 rps="-" cpu_req="-" non2xx="-" errors="-" up="-" down="-"
   if [ "$ttfr" != "-" ]; then
     sleep 2
     c0=$(cpu_ticks "$GW_PID"); sleep "$IDLE_SECONDS"; c1=$(cpu_ticks "$GW_PID")
-    idle=$(rss_mb "$GW_PID"); idle_cpu=$(( (c1 - c0) * 10 ))   # ms of CPU (100 ticks/s)
+    idle="$(rss_mb "$GW_PID") ($(anon_mb "$GW_PID") + $(file_mb "$GW_PID"))"; idle_cpu=$(( (c1 - c0) * 10 ))   # ms of CPU (100 ticks/s)
     company=$(curl -s "http://127.0.0.1:$PORT/bc/bench/api/v2.0/companies" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"][0]["id"])' 2>/dev/null || echo x)
     att="http://127.0.0.1:$PORT/bc/bench/api/v2.0/companies($company)/documentAttachments"
     down_url="$att($(python3 -c 'import uuid; print(uuid.uuid4())'))/attachmentContent"
@@ -213,27 +222,27 @@ for limit in $LIMITS; do
   peak=$(cg_peak_mb "$cg")
   stop
   cg_remove "$cg"
-  ROWS+=("| $limit | $aot | $killed | $peak | $peak_rss | $peak_anon | ${ttfr} | $idle | $idle_cpu | $rps | $cpu_req | $non2xx | $errors | $up | $down |")
+  ROWS+=("| $limit | $aot | $killed | $peak | $peak_rss | $peak_anon | ${ttfr} | $first_cpu | $idle | $idle_cpu | $rps | $cpu_req | $non2xx | $errors | $up | $down |")
   echo "${ROWS[-1]}" >&2
 done
 
 # --- start-time medians, with and without the AOT cache, inside the START_LIMIT cgroup
-start_runs() { # start_runs <app dir> <label>: appends "ttfr idle_rss" lines to $WORK/starts-<label>
-  : > "$WORK/starts-$2"
-  for i in $(seq 1 "$STARTS"); do
-    local cg; cg=$(cg_create "$START_LIMIT"); CGROUPS+=("$cg")
-    T0=$(now_ms)
-    launch "$cg" "$1" "$WORK/start-$2-$i.log"
-    local t; t=$(first_answer)
-    sleep 5
-    echo "$t $(rss_mb "$GW_PID")" >> "$WORK/starts-$2"
-    stop; cg_remove "$cg"
-  done
+start_run() { # start_run <app dir> <label> <i>: appends "ttfr idle_rss cpu_at_first anon file load" to $WORK/starts-<label>
+  local cg; cg=$(cg_create "$START_LIMIT"); CGROUPS+=("$cg")
+  T0=$(now_ms)
+  launch "$cg" "$1" "$WORK/start-$2-$3.log"
+  local t c; read -r t c <<<"$(first_answer)"
+  sleep 5
+  echo "$t $(rss_mb "$GW_PID") ${c:--} $(anon_mb "$GW_PID") $(file_mb "$GW_PID") $(cut -d' ' -f1 /proc/loadavg)" >> "$WORK/starts-$2"
+  stop; cg_remove "$cg"
 }
 if [ "$STARTS" -gt 0 ]; then
-  for round in aot noaot; do
-    echo "starts: $round" >&2
-    if [ $round = aot ]; then start_runs "$APP" aot; else start_runs "$APP_NOAOT" noaot; fi
+  : > "$WORK/starts-aot"; : > "$WORK/starts-noaot"
+  # Interleaved (with, without, with, ...): a busy neighbour on the machine slows both alike, not one.
+  for i in $(seq 1 "$STARTS"); do
+    echo "start $i/$STARTS" >&2
+    start_run "$APP" aot "$i"
+    start_run "$APP_NOAOT" noaot "$i"
   done
 fi
 
@@ -242,11 +251,11 @@ if [ "$NMT" = 1 ]; then
   cg=$(cg_create "$NMT_LIMIT"); CGROUPS+=("$cg")
   T0=$(now_ms)
   launch "$cg" "$APP" "$WORK/gateway-nmt.log" -XX:NativeMemoryTracking=summary
-  t=$(first_answer)
+  read -r t c <<<"$(first_answer)"
   sleep 5
   {
-    echo "NMT, JAVA_OPTS: $JAVA_OPTS; limit $NMT_LIMIT MiB; first answer after $t ms"
-    echo; echo "## idle, 5 s after the first answer (RSS $(rss_mb "$GW_PID") MB)"; nmt
+    echo "NMT, JAVA_OPTS: $JAVA_OPTS; limit $NMT_LIMIT MiB; first answer after $t ms (CPU ${c:--} ms)"
+    echo; echo "## idle, 5 s after the first answer (RSS $(rss_mb "$GW_PID") MB: $(anon_mb "$GW_PID") anon + $(file_mb "$GW_PID") file)"; nmt
     wrk -t2 -c"$CONNS" -d20s "http://127.0.0.1:$PORT/bc/bench/api/v2.0/companies" > /dev/null 2>&1 || true
     echo; echo "## after 20 s of wrk -c$CONNS (RSS $(rss_mb "$GW_PID") MB)"; nmt
     "$JAVA25/bin/jcmd" "$GW_PID" GC.run > /dev/null 2>&1
@@ -266,12 +275,12 @@ col() { awk -v c="$1" '{print $c}' "$WORK/starts-$2" | grep -v '^-$' | median; }
   echo "Started as the JVM image starts it: docker/entrypoint.sh, JAVA_OPTS=\"$JAVA_OPTS\"${MALLOC_ARENA_MAX:+, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}${GATEWAY_ENV:+, env $GATEWAY_ENV}."
   echo "Load: wrk -c$CONNS for ${LOAD_SECONDS} s on a proxied GET, plus a ${TRANSFER_MB} MB upload and a ${TRANSFER_MB} MB download streamed at the same time."
   echo
-  echo "| limit (MiB) | AOT cache used | killed | cgroup peak (MiB) | RSS peak (MB) | anonymous RSS peak (MB) | first proxied 200 (ms) | RSS idle (MB) | CPU idle (ms in ${IDLE_SECONDS} s) | req/s | CPU ms per request | non-2xx | socket errors | upload | download |"
-  echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+  echo "| limit (MiB) | AOT cache used | killed | cgroup peak (MiB) | RSS peak (MB) | anonymous RSS peak (MB) | first proxied 200 (ms) | CPU by the first 200 (ms) | RSS idle, anon + file (MB) | CPU idle (ms in ${IDLE_SECONDS} s) | req/s | CPU ms per request | non-2xx | socket errors | upload | download |"
+  echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
   printf '%s\n' "${ROWS[@]}"
   if [ "$STARTS" -gt 0 ]; then
     echo
-    echo "Start, inside a $START_LIMIT MiB cgroup, medians of $STARTS: first proxied 200 with the AOT cache $(col 1 aot) ms (RSS 5 s later $(col 2 aot) MB), without it $(col 1 noaot) ms ($(col 2 noaot) MB)."
-    echo "Every start (ms, MB): with $(paste -sd';' "$WORK/starts-aot"); without $(paste -sd';' "$WORK/starts-noaot")."
+    echo "Start, inside a $START_LIMIT MiB cgroup, medians of $STARTS (interleaved): first proxied 200 with the AOT cache $(col 1 aot) ms, CPU by then $(col 3 aot) ms, RSS 5 s later $(col 2 aot) MB ($(col 4 aot) anon + $(col 5 aot) file); without it $(col 1 noaot) ms, CPU $(col 3 noaot) ms, RSS $(col 2 noaot) MB ($(col 4 noaot) + $(col 5 noaot))."
+    echo "Every start (ms to the first 200, RSS MB, CPU ms, anon MB, file MB, load average): with $(paste -sd';' "$WORK/starts-aot"); without $(paste -sd';' "$WORK/starts-noaot")."
   fi
 } | tee "$RESULTS/footprint.md"

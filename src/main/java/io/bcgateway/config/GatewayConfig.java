@@ -77,5 +77,13 @@ public interface GatewayConfig {
         /** Time allowed for one token request to Entra ID before it counts as unavailable. */
         @WithDefault("10s")
         Duration requestTimeout();
+
+        /**
+         * Request every principal's first token while the gateway starts, in the background, so the first caller
+         * does not wait for Entra ID (a scale-from-zero or sidecar start is paid by its first request). A failure
+         * is remembered as any other (failure back-off) and logged once; it never stops the start.
+         */
+        @WithDefault("true")
+        boolean fetchAtStart();
     }
 }
