@@ -102,6 +102,12 @@ final class EntitySet {
         bySeq.remove(old.seq());
     }
 
+    /** The replica has caught up with everything so far (the seed data exists on both). */
+    synchronized void forgetHistory() {
+        history.clear();
+        historySize = 0;
+    }
+
     /** Called under the lock, before the change. */
     private void remember(UUID id, Entity before) {
         history.addLast(new Change(System.nanoTime(), id, before));

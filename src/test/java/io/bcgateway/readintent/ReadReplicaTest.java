@@ -46,7 +46,8 @@ class ReadReplicaTest {
         String customers = "/bc/replica/api/v2.0/companies(" + company + ")/customers";
         String id = given().queryParam("$top", 1).get(customers).then().statusCode(200).extract().path("value[0].id");
         String customer = customers + "(" + id + ")";
-        String before = given().get(customer).then().statusCode(200).extract().path("displayName");
+        String before = given().get(customer).then().log().ifValidationFails().statusCode(200).extract()
+                .path("displayName");
         String after = before + " (renamed " + System.nanoTime() + ")";
 
         given().header("If-Match", "*").contentType("application/json")
