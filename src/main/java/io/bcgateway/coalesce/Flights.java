@@ -59,6 +59,13 @@ public final class Flights {
 
     /** Joins the flight for {@code key}, or leads one (the launcher then sends the request with the flight as tap). */
     public void enter(HttpServerRequest request, String caller, Connection connection, String key, Launcher launcher) {
+        if (!inFlight.containsKey(key)) { // the usual case: nobody to join, and no waiter made for it
+            Flight mine = new Flight(this, key, maxBody);
+            if (inFlight.putIfAbsent(key, mine) == null) {
+                launcher.launch(null, mine);
+                return;
+            }
+        }
         enter(new Waiter(request, caller, connection, key, launcher, Vertx.currentContext(), System.nanoTime(), 0));
     }
 
