@@ -47,13 +47,15 @@ run() {
   local calls=$(( $(bc_requests) - before ))
   kill "$pid" 2>/dev/null || true
   # CSV: response-time (s), ..., status-code (7th column); header lines start with "response-time".
-  cat "$RESULTS"/hey-coalesce-"$label"-*.csv | awk -F, -v calls="$calls" -v secs="$DURATION" '
-    $1 ~ /^[0-9.]+$/ { n++; if ($7 >= 200 && $7 < 300) ok++; t[n] = $1 * 1000 }
-    END {
-      asort(t)
-      p50 = t[int(n * 0.50) > 0 ? int(n * 0.50) : 1]; p99 = t[int(n * 0.99) > 0 ? int(n * 0.99) : 1]
-      printf "%d %d %d %.0f %.0f %.0f\n", calls, n, ok, n / secs, p50, p99
-    }'
+  local times="$RESULTS/coalesce-$label-times.txt"
+  cat "$RESULTS"/hey-coalesce-"$label"-*.csv | awk -F, '$1 ~ /^[0-9.]+$/ {printf "%.1f %s\n", $1 * 1000, $7}' \
+    | sort -n > "$times"
+  local n ok p50 p99
+  n=$(wc -l < "$times")
+  ok=$(awk '$2 >= 200 && $2 < 300' "$times" | wc -l)
+  p50=$(sed -n "$(( n * 50 / 100 > 0 ? n * 50 / 100 : 1 ))p" "$times" | cut -d' ' -f1)
+  p99=$(sed -n "$(( n * 99 / 100 > 0 ? n * 99 / 100 : 1 ))p" "$times" | cut -d' ' -f1)
+  echo "$calls $n $ok $(( n / DURATION )) ${p50:-0} ${p99:-0}"
 }
 
 read -r on_calls on_n on_ok on_rps on_p50 on_p99 <<<"$(run on)"

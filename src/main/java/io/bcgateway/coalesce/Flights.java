@@ -23,7 +23,7 @@ import io.vertx.core.http.HttpServerRequest;
  *
  * <p>Cost for a caller nobody joins: one map lookup, one insert, one remove, and the key string. Each caller's policy
  * has been checked before it gets here, and every caller, leader or waiter, gets its own access-log line and request
- * metrics; {@code gateway_coalesced_requests_total} counts the BC calls saved.
+ * metrics; {@code bc_gateway_coalesced_requests_total} counts the BC calls saved.
  */
 public final class Flights {
 
@@ -133,7 +133,7 @@ public final class Flights {
     }
 
     private Counter counter(Connection connection) {
-        return saved.computeIfAbsent(connection.name(), name -> Counter.builder("gateway.coalesced.requests")
+        return saved.computeIfAbsent(connection.name(), name -> Counter.builder("bc.gateway.coalesced.requests")
                 .description("GETs answered from another caller's identical GET in flight: BC calls saved")
                 .tag("connection", name).register(registry));
     }

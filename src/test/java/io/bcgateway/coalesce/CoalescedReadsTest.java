@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.bcgateway.testing.Gateway;
 import io.bcgateway.testing.InjectSimulator;
+import io.bcgateway.testing.PrometheusText;
 import io.bcgateway.testing.SimulatorClient;
 import io.bcgateway.testing.SimulatorProcess;
 import io.quarkus.test.common.WithTestResource;
@@ -89,6 +90,7 @@ class CoalescedReadsTest {
         String query = "?$top=2&run=hundred";
         simulator.updateSettings(new JsonObject().put("latencyMillis", 1500));
         simulator.resetRequestLog();
+        double savedBefore = PrometheusText.scrape().sum("bc_gateway_coalesced_requests_total", "connection", "coal");
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         calls.add(get(query, Duration.ofSeconds(30)));
         awaitRunningAtBc(1);
@@ -103,6 +105,8 @@ class CoalescedReadsTest {
             assertTrue(r.body().contains("\"value\""), r.body());
         }
         assertEquals(1, bcCallsFor(query), "BC saw one GET");
+        assertEquals(99, PrometheusText.scrape().sum("bc_gateway_coalesced_requests_total", "connection", "coal")
+                - savedBefore, "the metric counts the 99 BC calls saved");
     }
 
     @Test
