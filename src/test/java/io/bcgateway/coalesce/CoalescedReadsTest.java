@@ -69,6 +69,19 @@ class CoalescedReadsTest {
         throw new AssertionError("BC never ran " + n + " request(s) of connection coal");
     }
 
+    /**
+     * Opens {@code n} pooled connections to the gateway first, so that the measured callers go out at once instead
+     * of each opening a connection (on a loaded machine that took longer than BC's answer, and late callers then
+     * started a flight of their own, as they should).
+     */
+    private static void openConnections(int n) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> warm = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            warm.add(get("?$top=1&warm-up", Duration.ofSeconds(30), "Cache-Control", "no-cache"));
+        }
+        all(warm).forEach(r -> assertEquals(200, r.statusCode(), r.body()));
+    }
+
     private long bcCallsFor(String query) {
         return simulator.bcRequests().stream()
                 .filter(r -> r.getString("path").endsWith("/companies") && query.equals("?" + r.getString("query")))
@@ -88,6 +101,7 @@ class CoalescedReadsTest {
     @Test
     void aHundredConcurrentIdenticalGetsReachBcOnce() throws Exception {
         String query = "?$top=2&run=hundred";
+        openConnections(100);
         simulator.updateSettings(new JsonObject().put("latencyMillis", 1500));
         simulator.resetRequestLog();
         double savedBefore = PrometheusText.scrape().sum("bc_gateway_coalesced_requests_total", "connection", "coal");
@@ -112,6 +126,7 @@ class CoalescedReadsTest {
     @Test
     void aCallerSendingNoCacheGetsItsOwnCall() throws Exception {
         String query = "?$top=2&run=nocache";
+        openConnections(100);
         simulator.updateSettings(new JsonObject().put("latencyMillis", 1500));
         simulator.resetRequestLog();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
