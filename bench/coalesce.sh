@@ -58,7 +58,7 @@ run() {
   echo "$calls $n $ok $(( n / DURATION )) ${p50:-0} ${p99:-0}"
 }
 
-read -r on_calls on_n on_ok on_rps on_p50 on_p99 <<<"$(run on)"
+read -r on_calls on_n on_ok on_rps on_p50 on_p99 <<<"$(run on -Dgateway.coalesce.enabled=true)"
 read -r off_calls off_n off_ok off_rps off_p50 off_p99 <<<"$(run off -Dgateway.coalesce.enabled=false)"
 
 OUT="$RESULTS/coalesce-$(date -u +%Y-%m-%d).md"
