@@ -141,6 +141,27 @@ class CoalescedReadsTest {
     }
 
     @Test
+    void anErrorAnswerIsSharedLikeAnyOther() throws Exception {
+        String missing = "(00000000-0000-0000-0000-00000000dead)";
+        openConnections(20);
+        simulator.updateSettings(new JsonObject().put("latencyMillis", 1500));
+        simulator.resetRequestLog();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        calls.add(get(missing, Duration.ofSeconds(30)));
+        awaitRunningAtBc(1);
+        for (int i = 1; i < 20; i++) {
+            calls.add(get(missing, Duration.ofSeconds(30)));
+        }
+        List<HttpResponse<String>> answers = all(calls);
+        for (HttpResponse<String> r : answers) {
+            assertEquals(404, r.statusCode(), r.body());
+            assertEquals(answers.get(0).body(), r.body(), "BC's error, the same for every caller");
+        }
+        long calledBc = simulator.bcRequests().stream().filter(r -> r.getString("path").contains("dead")).count();
+        assertEquals(1, calledBc, "BC saw one GET");
+    }
+
+    @Test
     void whenTheLeadingCallerHangsUpTheOthersStillGetAnAnswer() throws Exception {
         String query = "?$top=1&run=hangup";
         simulator.updateSettings(new JsonObject().put("latencyMillis", 1500));
