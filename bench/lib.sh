@@ -48,10 +48,12 @@ start_simulator() {
   wait_http "http://127.0.0.1:$port/_sim/stats"
 }
 
-# start_gateway <port> <log name> [-Dkey=value...]: the packaged gateway on 127.0.0.1
+# start_gateway <port> <log name> [-Dkey=value...]: the packaged gateway on 127.0.0.1. Coalesced reads are off unless
+# the flags turn them on (bench/coalesce.sh): the other benchmarks measure one BC call per request.
 start_gateway() {
   local port=$1 name=$2; shift 2
-  java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 "$@" \
+  java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 \
+    -Dgateway.coalesce.enabled=false "$@" \
     -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > "$RESULTS/$name.log" 2>&1 &
   PIDS+=($!)
   LAST_PID=$!

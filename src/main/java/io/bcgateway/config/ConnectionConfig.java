@@ -67,6 +67,42 @@ public interface ConnectionConfig {
      */
     Optional<Path> trustCaFile();
 
+    /**
+     * Refuse a POST without an {@code Idempotency-Key} header (400), so that no caller of this connection can create a
+     * record twice by repeating a POST whose answer it lost (see docs/idempotency.md).
+     */
+    @WithDefault("false")
+    boolean requireIdempotencyKey();
+
+    /**
+     * Concurrent identical GETs share one call to Business Central (see docs/idempotency.md); {@code false} sends
+     * every GET on its own.
+     */
+    @WithDefault("true")
+    boolean coalesce();
+
+    /**
+     * Where GETs are read: {@code primary}, or {@code replica}, BC's read-only database replica (GETs without their
+     * own {@code Data-Access-Intent} get {@code Data-Access-Intent: ReadOnly}), offloading the primary.
+     */
+    @WithDefault("primary")
+    ReadIntent readIntent();
+
+    /**
+     * With {@code read-intent=replica}: for this long after a successful write through the gateway to a company, the
+     * writing caller's GETs for that company go to the primary, so that they see the write (the replica may lag).
+     */
+    @WithDefault("10s")
+    java.time.Duration readYourWrites();
+
+    /** Where a connection's GETs are read (BC's "read scale-out"). */
+    enum ReadIntent {
+        /** BC's primary database: every read sees every committed write. */
+        PRIMARY,
+        /** BC's read-only replica: offloads the primary, may lag it slightly. */
+        REPLICA
+    }
+
     /** BC's limits for each principal of this connection; unset values come from {@code gateway.throttle.*}. */
     LimitsConfig limits();
 

@@ -29,7 +29,7 @@ public final class ConnectionEnvConfigSource implements ConfigSource {
     /** Longest first, so that {@code CLIENT_SECRET} is not read as a name ending in {@code _CLIENT} + key. */
     private static final List<String> KEYS = List.of("LIMITS_MAX_RUNNING", "LIMITS_RATE_LIMIT", "LIMITS_RATE_WINDOW",
             "CERTIFICATE_THUMBPRINT", "CERTIFICATE_CERT_FILE", "CERTIFICATE_KEY_FILE", "FEDERATED_TOKEN_FILE",
-            "USE_WORKLOAD_IDENTITY", "CLIENT_SECRET_FILE", "TRUST_CA_FILE", "CLIENT_SECRET", "ENVIRONMENT", "TENANT_ID", "CLIENT_ID", "TOKEN_URL",
+            "USE_WORKLOAD_IDENTITY", "REQUIRE_IDEMPOTENCY_KEY", "READ_YOUR_WRITES", "READ_INTENT", "COALESCE", "CLIENT_SECRET_FILE", "TRUST_CA_FILE", "CLIENT_SECRET", "ENVIRONMENT", "TENANT_ID", "CLIENT_ID", "TOKEN_URL",
             "BASE_URL", "SCOPE");
     /** Callers: {@code GATEWAY_CALLER_AUTH_CALLERS_<NAME>_<KEY>}, e.g. {@code ..._REPORTING_API_KEY_HASHES}. */
     private static final String CALLERS_PREFIX = "GATEWAY_CALLER_AUTH_CALLERS_";

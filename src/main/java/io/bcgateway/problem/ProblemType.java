@@ -55,7 +55,21 @@ public enum ProblemType {
     /** 413: a notification body larger than the webhook's max-notification-body. */
     NOTIFICATION_TOO_LARGE("notification-too-large", "Gateway_NotificationTooLarge"),
     /** 503: not every deliver-to target took every change; Business Central retries the notification. */
-    DELIVERY_FAILED("delivery-failed", "Gateway_DeliveryFailed");
+    DELIVERY_FAILED("delivery-failed", "Gateway_DeliveryFailed"),
+    /** 400: an {@code Idempotency-Key} that is empty, longer than 255 characters or not visible ASCII. */
+    IDEMPOTENCY_KEY_INVALID("idempotency-key-invalid", "Gateway_IdempotencyKeyInvalid"),
+    /** 400: the connection requires an {@code Idempotency-Key} on every POST. */
+    IDEMPOTENCY_KEY_MISSING("idempotency-key-missing", "Gateway_IdempotencyKeyMissing"),
+    /** 413: a write with an {@code Idempotency-Key} whose body is too large to fingerprint. */
+    IDEMPOTENT_BODY_TOO_LARGE("idempotent-body-too-large", "Gateway_IdempotentBodyTooLarge"),
+    /** 409: the first request with this {@code Idempotency-Key} is still in flight. */
+    IDEMPOTENCY_KEY_IN_USE("idempotency-key-in-use", "Gateway_IdempotencyKeyInUse"),
+    /** 422: this {@code Idempotency-Key} belongs to another request (method, target or body differ). */
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Gateway_IdempotencyKeyReused"),
+    /** 502: the first request with this key reached BC and its answer was lost; it is never sent twice. */
+    OUTCOME_UNKNOWN("outcome-unknown", "Gateway_OutcomeUnknown"),
+    /** 503: the idempotency records (Redis in cluster mode) cannot be reached; nothing was sent. */
+    IDEMPOTENCY_UNAVAILABLE("idempotency-unavailable", "Gateway_IdempotencyUnavailable");
 
     private static final Map<String, ProblemType> BY_SLUG = new HashMap<>();
 

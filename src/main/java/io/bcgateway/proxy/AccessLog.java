@@ -8,14 +8,14 @@ import org.jboss.logging.Logger;
  * keys in parentheses become {@code (*)} and the query is left out, so no record id, filter value or other
  * business data lands in the log, and the line's shape stays the same for every call of a kind.
  */
-final class AccessLog {
+public final class AccessLog {
 
     private static final Logger LOG = Logger.getLogger("io.bcgateway.access");
 
     private AccessLog() {
     }
 
-    static boolean enabled() {
+    public static boolean enabled() {
         return LOG.isInfoEnabled();
     }
 
@@ -47,7 +47,7 @@ final class AccessLog {
         return sb.append(literal, copied, literal.length()).toString();
     }
 
-    static void log(String method, String connection, String path, int status, long startNanos, int attempts,
+    public static void log(String method, String connection, String path, int status, long startNanos, int attempts,
             String bcRequestId, String caller) {
         // Concatenated rather than infof: java.util.Formatter costs more than the rest of the line's work.
         LOG.info(method + ' ' + template(path) + " connection=" + connection + " status=" + status + " duration_ms="

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.bcgateway.connection.Connection;
+import io.bcgateway.gate.AnswerTap;
+import io.bcgateway.problem.Problem;
 import io.bcgateway.upstream.Body;
 import io.bcgateway.upstream.Delivery;
 import io.bcgateway.upstream.UpstreamAnswer;
@@ -12,12 +14,14 @@ import io.bcgateway.upstream.UpstreamEngine;
 import io.bcgateway.upstream.UpstreamExchange;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.WriteStream;
 
 /**
  * One caller request on its way through the gateway: its body, the {@link UpstreamEngine}'s call (admission,
@@ -49,9 +53,12 @@ final class ProxyExchange implements UpstreamExchange {
     private Throwable failedWith;
     /** The authenticated caller's configured name (access log only). */
     private final String caller;
+    /** Who else sees the answer (idempotency record, coalesced waiters, read-your-writes), or null: see {@code gate}. */
+    private final AnswerTap tap;
 
     ProxyExchange(HttpServerRequest request, String caller, Connection connection, String upstreamUri,
-            RequestBody body, UpstreamEngine engine, Duration budget) {
+            RequestBody body, UpstreamEngine engine, Duration budget, AnswerTap tap) {
+        this.tap = tap;
         this.request = request;
         this.caller = caller;
         this.response = request.response();
@@ -109,6 +116,9 @@ final class ProxyExchange implements UpstreamExchange {
             return;
         }
         accounted = true;
+        if (tap != null) {
+            tap.ended(status, call == null ? 0 : call.attempts());
+        }
         connection.metrics().requestEnded(request.method(), status, failedWith, started, request.bytesRead(),
                 response.bytesWritten());
         if (accessLog) {
@@ -162,6 +172,9 @@ final class ProxyExchange implements UpstreamExchange {
         BcAddresses.rewriteHeaders(response.headers(), connection.endpoint(), this::gatewayPrefix);
         if (answer.body() != null) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH);
+            if (tap != null) {
+                tap.whole(response, answer.body());
+            }
             response.end(answer.body());
             return;
         }
@@ -174,7 +187,16 @@ final class ProxyExchange implements UpstreamExchange {
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
-        call.relay(new CallerBodyStream(response, rewriter));
+        WriteStream<Buffer> toCaller = new CallerBodyStream(response, rewriter);
+        call.relay(tap == null ? toCaller : tap.streamed(response, toCaller, rewriter == null ? null : this::rewritten));
+    }
+
+    /** A whole body as the caller gets it through {@link BcLinkRewriter} (for the {@link AnswerTap}'s copy). */
+    private Buffer rewritten(Buffer whole) {
+        BcLinkRewriter rewriter = BcLinkRewriter.of(connection.endpoint(), gatewayPrefix());
+        Buffer out = rewriter.process(whole);
+        Buffer rest = rewriter.finish();
+        return rest == null || rest.length() == 0 ? out : out.copy().appendBuffer(rest);
     }
 
     /** This connection's address at the gateway, as the caller reached it, for BC's addresses in an answer. */
@@ -214,7 +236,11 @@ final class ProxyExchange implements UpstreamExchange {
             return;
         }
         request.resume();
-        UpstreamFailures.toProblem(connection, failure).send(response);
+        Problem problem = UpstreamFailures.toProblem(connection, failure);
+        if (tap != null) {
+            tap.failed(failure, problem);
+        }
+        problem.send(response);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.bcgateway.config.ThrottleConfig;
 import io.bcgateway.connection.Connection;
 import io.bcgateway.connection.Connections;
 import io.bcgateway.fanout.FanoutService;
+import io.bcgateway.gate.ExchangeGate;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.Problems;
 import io.bcgateway.security.BatchPolicy;
@@ -43,10 +44,12 @@ public class ProxyRoute {
     private final int replayableBodyLimit;
     private final ThrottleConfig throttle;
     private final UpstreamEngine engine;
+    private final ExchangeGate gate;
 
     @Inject
     public ProxyRoute(Connections connections, GatewayConfig config, ThrottleConfig throttle, FanoutService fanout,
-            UpstreamEngine engine) {
+            UpstreamEngine engine, ExchangeGate gate) {
+        this.gate = gate;
         this.connections = connections;
         this.fanout = fanout;
         this.replayableBodyLimit = config.upstream().replayableBodyLimit();
@@ -132,15 +135,18 @@ public class ProxyRoute {
                     answer(request, Problems.forbidden(caller.name(), connection.name(), deniedOp.rule(),
                             deniedOp.detail()));
                 } else if (!fanout.splitIfNeeded(request, connection, upstreamUri, operations)) {
-                    new ProxyExchange(request, caller.name(), connection, upstreamUri,
-                            RequestBody.ofContent(read.result()), engine, budget).start();
+                    gate.admit(request, caller.name(), connection, rest, read.result(),
+                            (content, tap) -> new ProxyExchange(request, caller.name(), connection, upstreamUri,
+                                    RequestBody.ofContent(content), engine, budget, tap).start());
                 }
             });
             request.resume();
             return;
         }
-        RequestBody body = RequestBody.of(request, replayableBodyLimit);
-        new ProxyExchange(request, caller.name(), connection, upstreamUri, body, engine, budget).start();
+        // The gate: idempotency keys, coalesced reads and the read replica decide here (package gate).
+        gate.admit(request, caller.name(), connection, rest, null, (content, tap) -> new ProxyExchange(request,
+                caller.name(), connection, upstreamUri, content == null ? RequestBody.of(request, replayableBodyLimit)
+                        : RequestBody.ofContent(content), engine, budget, tap).start());
     }
 
     /** The declared body length; unknown (chunked) counts as too large to read for counting. */

@@ -174,7 +174,8 @@ final class BcApi implements Handler<RoutingContext> {
      */
     private void execute(RoutingContext ctx, Target target, String method, String correlationId) {
         HttpServerRequest req = ctx.request();
-        int fault = faults.nextFault();
+        boolean drop = mediaTarget(target) == null && faults.nextDrop(); // media uploads answer as they stream
+        int fault = drop ? 0 : faults.nextFault();
         UUID[] media = mediaTarget(target);
         // Media uploads stream straight into the store, so an injected fault always answers before executing them.
         boolean executeFirst = fault != 0 && media == null && faults.executesBefore(fault);
@@ -202,6 +203,10 @@ final class BcApi implements Handler<RoutingContext> {
         boolean hasBody = isBatch || method.equals("POST") || method.equals("PATCH") || method.equals("PUT");
         if (!hasBody) {
             ODataResponse r = run(ctx, target, apiRoot, null, false, correlationId);
+            if (drop) {
+                dropAnswer(ctx);
+                return;
+            }
             respond(ctx, method, executeFirst ? faults.response(fault, correlationId) : r);
             return;
         }
@@ -211,6 +216,10 @@ final class BcApi implements Handler<RoutingContext> {
                 return;
             }
             ODataResponse r = run(ctx, target, apiRoot, ar.result(), isBatch, correlationId);
+            if (drop) {
+                dropAnswer(ctx);
+                return;
+            }
             respond(ctx, method, executeFirst ? faults.response(fault, correlationId) : r);
         });
     }
@@ -282,6 +291,13 @@ final class BcApi implements Handler<RoutingContext> {
         // Close the connection rather than resp.reset(): in Vert.x 4.5 a reset HTTP/1.1 response never runs the
         // routing context's end handlers, which would leak the request's running slot and in-flight count.
         resp.write(r.body().slice(0, r.body().length() / 2)).onComplete(ar -> ctx.request().connection().close());
+    }
+
+    /** The request ran; its answer is lost: the connection closes without a byte of it (a forced drop). */
+    private void dropAnswer(RoutingContext ctx) {
+        stats.bcFault();
+        stats.bcReset();
+        ctx.request().connection().close();
     }
 
     /** companies({c})/documentAttachments({a})/attachmentContent, else null. */

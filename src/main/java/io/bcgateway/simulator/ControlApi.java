@@ -107,7 +107,16 @@ final class ControlApi {
         r.post("/_sim/faults/force").handler(ctx -> withBody(ctx, body -> {
             JsonNode status = body.get("status");
             JsonNode count = body.has("count") ? body.get("count") : JsonNodeFactory.instance.numberNode(1);
-            if (status == null) throw new IllegalArgumentException("Body must be {\"status\":<4xx|5xx>,\"count\":<n>}");
+            JsonNode drop = body.get("drop");
+            if (drop != null) {
+                if (!drop.isTextual() || !drop.asText().equals("after-execution")) {
+                    throw new IllegalArgumentException("drop must be \"after-execution\"");
+                }
+                sim.faults().dropAfterExecution(intValue("count", count));
+                json(ctx, 200, faultsJson());
+                return;
+            }
+            if (status == null) throw new IllegalArgumentException("Body must be {\"status\":<4xx|5xx>,\"count\":<n>} or {\"drop\":\"after-execution\",\"count\":<n>}");
             sim.faults().force(intValue("status", status), intValue("count", count));
             json(ctx, 200, faultsJson());
         }));
@@ -173,6 +182,7 @@ final class ControlApi {
                     s.faultsAfterExecution(v.asBoolean());
                 }
                 case "resetMidBodyRate" -> s.resetMidBodyRate(doubleValue(f.getKey(), v));
+                case "replicaLagMillis" -> s.replicaLagMillis(intValue(f.getKey(), v));
                 case "tokenEndpointMode" -> {
                     if (!v.isTextual()) throw new IllegalArgumentException("tokenEndpointMode must be normal, down, slow or throttled");
                     s.tokenEndpointMode(SimulatorSettings.TokenEndpointMode.parse(v.asText()));
@@ -222,6 +232,7 @@ final class ControlApi {
             n.putNull("forceStatus");
         }
         n.put("forceRemaining", f.remaining());
+        n.put("dropAfterExecutionRemaining", sim.faults().dropsRemaining());
         return n;
     }
 
@@ -264,6 +275,7 @@ final class ControlApi {
         s.faultStatuses().forEach(statuses::add);
         n.put("faultsAfterExecution", s.faultsAfterExecution());
         n.put("resetMidBodyRate", s.resetMidBodyRate());
+        n.put("replicaLagMillis", s.replicaLagMillis());
         n.put("tokenEndpointMode", s.tokenEndpointMode().json());
         n.put("tokenEndpointDelayMillis", s.tokenEndpointDelayMillis());
         n.put("rejectAllTokens", sim.tokens().rejectAll());

@@ -27,6 +27,16 @@ final class EntitySet {
     /** Sequence of every id ever stored, so a skip token stays valid after its row was deleted. */
     private final Map<UUID, Long> seqOfId = new ConcurrentHashMap<>();
     private long nextSeq = 1;
+    /**
+     * The latest changes, oldest first, for the read replica's view ({@link #asOf}): each with the row as it was
+     * before (null: it did not exist). Bounded; a replica read older than the oldest kept change sees that change.
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Change> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private int historySize;
+    static final int MAX_HISTORY = 1000;
+
+    /** One change: when (System.nanoTime), which row, and the row before it (null: inserted). */
+    private record Change(long atNanos, UUID id, Entity before) { }
 
     EntitySet(String name, EdmModel.EntityType type) {
         this.name = name;
@@ -61,6 +71,7 @@ final class EntitySet {
                     "The record already exists. Identification fields and values: Id='" + id + "'");
         }
         Entity e = new Entity(id, nextSeq++, data, etag);
+        remember(id, null);
         bySeq.put(e.seq(), e);
         byId.put(id, e);
         seqOfId.put(id, e.seq());
@@ -76,6 +87,7 @@ final class EntitySet {
         if (old == null) throw notFound(id);
         check.accept(old);
         Entity e = new Entity(id, old.seq(), change.apply(old.data().deepCopy()), newEtag);
+        remember(id, old);
         bySeq.put(e.seq(), e);
         byId.put(id, e);
         return e;
@@ -85,8 +97,60 @@ final class EntitySet {
         Entity old = byId.get(id);
         if (old == null) throw notFound(id);
         check.accept(old);
+        remember(id, old);
         byId.remove(id);
         bySeq.remove(old.seq());
+    }
+
+    /** The replica has caught up with everything so far (the seed data exists on both). */
+    synchronized void forgetHistory() {
+        history.clear();
+        historySize = 0;
+    }
+
+    /** Called under the lock, before the change. */
+    private void remember(UUID id, Entity before) {
+        history.addLast(new Change(System.nanoTime(), id, before));
+        if (++historySize > MAX_HISTORY) {
+            history.pollFirst();
+            historySize--;
+        }
+    }
+
+    /**
+     * The set as BC's read replica shows it when it lags the primary by {@code lagMillis} (bc-facts "Read
+     * scale-out"): every change made within the lag undone. This set itself when nothing changed since.
+     */
+    EntitySet asOf(long lagMillis) {
+        if (lagMillis <= 0) {
+            return this;
+        }
+        long cutoff = System.nanoTime() - lagMillis * 1_000_000;
+        Map<UUID, Entity> undo = new java.util.HashMap<>();
+        java.util.Set<UUID> seen = new java.util.HashSet<>();
+        for (Change c : history) { // oldest first: a row's first change within the lag holds its replica state
+            if (c.atNanos() - cutoff > 0 && seen.add(c.id())) {
+                undo.put(c.id(), c.before());
+            }
+        }
+        if (seen.isEmpty()) {
+            return this;
+        }
+        EntitySet view = new EntitySet(name, type);
+        view.seqOfId.putAll(seqOfId);
+        for (Entity e : bySeq.values()) {
+            if (!seen.contains(e.id())) {
+                view.bySeq.put(e.seq(), e);
+                view.byId.put(e.id(), e);
+            }
+        }
+        undo.forEach((id, before) -> {
+            if (before != null) {
+                view.bySeq.put(before.seq(), before);
+                view.byId.put(id, before);
+            }
+        });
+        return view;
     }
 
     BcException notFound(UUID id) {

@@ -55,6 +55,12 @@ final class EntityStore {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** Every entity set: the companies and each company's sets. */
+    java.util.stream.Stream<EntitySet> companiesAndSets() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(companies),
+                byId.values().stream().flatMap(c -> c.sets.values().stream()));
+    }
+
     String nextEtag() {
         return Etags.forVersion(rowVersion.incrementAndGet());
     }

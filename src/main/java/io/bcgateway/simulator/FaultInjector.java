@@ -18,6 +18,8 @@ final class FaultInjector {
 
     private final SimulatorSettings settings;
     private final AtomicReference<Forced> forced = new AtomicReference<>(NONE);
+    /** How many more admitted requests run and then lose their answer (the connection closes without one). */
+    private final java.util.concurrent.atomic.AtomicInteger drops = new java.util.concurrent.atomic.AtomicInteger();
 
     FaultInjector(SimulatorSettings settings) {
         this.settings = settings;
@@ -36,6 +38,25 @@ final class FaultInjector {
 
     void clear() {
         forced.set(NONE);
+        drops.set(0);
+    }
+
+    /**
+     * The next {@code count} admitted BC requests execute, and then the connection closes without an answer: the
+     * client cannot know whether its write happened (bc-facts "Limits": a reset after sending says nothing).
+     */
+    void dropAfterExecution(int count) {
+        if (count < 0) throw new IllegalArgumentException("count must not be negative, was " + count);
+        drops.set(count);
+    }
+
+    int dropsRemaining() {
+        return drops.get();
+    }
+
+    /** Whether the current request's answer is to be dropped after it ran (takes one of the forced drops). */
+    boolean nextDrop() {
+        return drops.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
     }
 
     /** The status the current request must fail with, or 0 to answer it normally. */

@@ -89,6 +89,12 @@ final class ODataService {
     private ODataResponse dispatch(ODataRequest req) {
         List<Segment> segs = segments(req.path());
         String method = req.method().toUpperCase(Locale.ROOT);
+        // bc-facts "Read scale-out": ReadOnly intent reads the replica, and a write under it fails.
+        boolean readReplica = "ReadOnly".equalsIgnoreCase(req.headers().get("Data-Access-Intent"));
+        if (readReplica && !method.equals("GET")) {
+            throw BcException.badRequest("BadRequest", "The operation '" + method + "' is not allowed with "
+                    + "Data-Access-Intent ReadOnly: the read-only replica cannot be written to.");
+        }
         if (segs.isEmpty()) {
             requireMethod(method, "GET", "the service document");
             return serviceDocument(req);
@@ -117,8 +123,9 @@ final class ODataService {
             return entity(req, s.companies, company.entity, "companies", 200);
         }
         Segment setSeg = segs.get(1);
-        EntitySet set = req.api() == ODataRequest.Api.STANDARD ? company.sets.get(setSeg.name()) : null;
-        if (set == null) throw BcException.segmentNotFound(setSeg.name());
+        EntitySet primary = req.api() == ODataRequest.Api.STANDARD ? company.sets.get(setSeg.name()) : null;
+        if (primary == null) throw BcException.segmentNotFound(setSeg.name());
+        EntitySet set = readReplica ? primary.asOf(settings.replicaLagMillis()) : primary;
         String setPath = companyPath + "/" + set.name;
         if (setSeg.key() == null) {
             if (segs.size() > 2) throw BcException.segmentNotFound(segs.get(2).name());

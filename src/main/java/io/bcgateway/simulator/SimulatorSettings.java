@@ -112,6 +112,8 @@ public final class SimulatorSettings {
     private volatile List<Integer> faultStatuses = DEFAULT_FAULT_STATUSES;
     private volatile boolean faultsAfterExecution = false;
     private volatile double resetMidBodyRate = 0;
+    /** How far BC's read replica lags the primary; 0: a ReadOnly read sees every write at once. */
+    private volatile long replicaLagMillis = 0;
     private volatile TokenEndpointMode tokenEndpointMode = TokenEndpointMode.NORMAL;
     private volatile int tokenEndpointDelayMillis = 5000;
     private final WebhookSettings webhooks = new WebhookSettings();
@@ -250,6 +252,17 @@ public final class SimulatorSettings {
     public double resetMidBodyRate() { return resetMidBodyRate; }
     public SimulatorSettings resetMidBodyRate(double v) { resetMidBodyRate = share("resetMidBodyRate", v); return this; }
 
+    /**
+     * How far the read replica lags the primary (bc-facts "Read scale-out"): a GET with
+     * {@code Data-Access-Intent: ReadOnly} sees the entity sets as they were this long ago (default 0).
+     */
+    public long replicaLagMillis() { return replicaLagMillis; }
+    public SimulatorSettings replicaLagMillis(long v) {
+        if (v < 0) throw new IllegalArgumentException("replicaLagMillis must not be negative, was " + v);
+        replicaLagMillis = v;
+        return this;
+    }
+
     /** Behaviour of the token endpoint (default normal). */
     public TokenEndpointMode tokenEndpointMode() { return tokenEndpointMode; }
     public SimulatorSettings tokenEndpointMode(TokenEndpointMode v) { tokenEndpointMode = java.util.Objects.requireNonNull(v); return this; }
@@ -265,6 +278,7 @@ public final class SimulatorSettings {
         faultStatuses = DEFAULT_FAULT_STATUSES;
         faultsAfterExecution = false;
         resetMidBodyRate = 0;
+        replicaLagMillis = 0;
         tokenEndpointMode = TokenEndpointMode.NORMAL;
         return this;
     }

@@ -31,10 +31,14 @@
  *       maxQueued (95), maxConnections (read-only, running + queued), queueTimeoutMillis (480000),
  *       retryAfterOn503Seconds (5), retryAfterOn429 ("off" or seconds). Faults: latencyJitterMillis, faultRate,
  *       faultStatuses ([500,502,503,504]), faultsAfterExecution (false), resetMidBodyRate, tokenEndpointMode
- *       (normal|down|slow|throttled), tokenEndpointDelayMillis (5000).</li>
+ *       (normal|down|slow|throttled), tokenEndpointDelayMillis (5000), replicaLagMillis (0: how far the read replica
+ *       lags the primary; a GET with {@code Data-Access-Intent: ReadOnly} sees the entity sets as they were that long
+ *       ago, from the last 1000 changes per set; a write with ReadOnly intent is refused with 400).</li>
  *   <li>{@code GET /_sim/limits} — per principal: running, queued, admitted within the rate window</li>
  *   <li>{@code POST /_sim/faults/force} with {@code {"status":503,"count":3}} — the next N admitted BC requests
- *       answer that status; {@code GET /_sim/faults}; {@code POST /_sim/faults/reset} clears forces and fault knobs</li>
+ *       answer that status; with {@code {"drop":"after-execution","count":1}} the next N admitted BC requests run
+ *       and then the connection closes without an answer (the client cannot know whether its write happened);
+ *       {@code GET /_sim/faults}; {@code POST /_sim/faults/reset} clears forces, drops and fault knobs</li>
  *   <li>{@code POST /_sim/tokens/revoke}, {@code PUT /_sim/tokens/reject-all} with {@code {"enabled":true|false}}</li>
  *   <li>{@code POST /_sim/apps} with {@code {tenantId, clientId, clientSecret, roles}}, {@code GET /_sim/apps} (no secrets)</li>
  *   <li>{@code POST /_sim/apis} with {@code {tenantId, appIdUri, grants: {clientId: [roles]}}}: another API of the tenant

@@ -103,7 +103,8 @@ class ClusterQuotaIT {
                 "-Dgateway.cluster.enabled=true",
                 "-Dquarkus.redis.hosts=" + redisServer.url(), "-Dgateway.cluster.replica-id=gateway-" + replica,
                 "-Dgateway.cluster.expected-replicas=3", "-Dgateway.cluster.lease-ttl=" + LEASE_TTL.toMillis() + "ms",
-                "-Dgateway.cluster.redis-timeout=2s", "-Dgateway.cluster.probe-interval=300ms"));
+                "-Dgateway.cluster.redis-timeout=2s", "-Dgateway.cluster.probe-interval=300ms",
+                "-Dgateway.coalesce.enabled=false")); // every request must count in the shared quota
         for (String c : CONNECTIONS) {
             String p = "-Dgateway.connections." + c + ".";
             args.addAll(List.of(p + "tenant-id=" + SimulatorClient.TENANT, p + "client-id=" + clientIdOf(c),

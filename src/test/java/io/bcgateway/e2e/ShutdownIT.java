@@ -170,7 +170,9 @@ class ShutdownIT {
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
                 "-Dquarkus.management.host=127.0.0.1",
                 "-Dquarkus.shutdown.timeout=30s", "-Dquarkus.log.console.json.enabled=true",
-                "-Dgateway.connections.sim.limits.max-running=100", "-Dgateway.upstream.max-pool-size=100"));
+                "-Dgateway.connections.sim.limits.max-running=100", "-Dgateway.upstream.max-pool-size=100",
+                // the 50 identical GETs must each run at BC, not share one call
+                "-Dgateway.coalesce.enabled=false"));
         TlsListener.config().forEach((k, v) -> {
             if (!k.endsWith("ssl-port")) {
                 command.add("-D" + k + "=" + v); // the certificate; the port is this test's

@@ -31,7 +31,7 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
     /** Connections whose app registration is their own; client id = {@code 00000000-...-<name hash>}. */
     public static final List<String> SCENARIO_CONNECTIONS = List.of("seq", "conc", "expiry", "replay", "revoked",
             "shortlived", "streaming", "throttled", "retrying", "fragile", "tokendown", "pooled", "single", "fanout", "metrics",
-            "hooks");
+            "hooks", "idem", "coal", "replica");
     /** The extra app registrations of the {@code pooled} connection's credential pool. */
     public static final List<String> POOL_MEMBERS = List.of("pooled-p2", "pooled-p3");
     public static final String WRONG_SECRET = "wrong-secret-5f1c9e77-never-valid";
@@ -69,6 +69,13 @@ public class SimulatorProcess implements QuarkusTestResourceLifecycleManager {
         config.put("gateway.connections.throttled.limits.rate-window", "5s");
         config.put("gateway.connections.pooled.limits.max-running", "1");
         config.put("gateway.connections.single.limits.max-running", "1");
+        // These count BC calls made by concurrent identical GETs: each must reach BC, so they are not coalesced.
+        for (String eachCounts : List.of("throttled", "pooled", "fragile", "conc", "expiry")) {
+            config.put("gateway.connections." + eachCounts + ".coalesce", "false");
+        }
+        // Issue 17: idempotency keys required for POSTs, and reads from BC's replica.
+        config.put("gateway.connections.idem.require-idempotency-key", "true");
+        config.put("gateway.connections.replica.read-intent", "replica");
         for (String member : POOL_MEMBERS) {
             String id = member.substring("pooled-".length());
             config.put("gateway.connections.pooled.pool." + id + ".client-id", clientIdOf(member));
