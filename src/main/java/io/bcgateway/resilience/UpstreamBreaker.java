@@ -42,14 +42,13 @@ public final class UpstreamBreaker {
                         .successThreshold(config.successThreshold())
                         .failOn(BcFailureException.class)
                         .done()
-                        // The attempt is non-blocking and already on the caller's event loop: run it right there,
-                        // and let its outcome complete where the attempt completes. withThreadOffload(false) alone
-                        // does not do that: SmallRye then remembers the event loop and queues both the attempt and
-                        // its completion on it, each behind a context-propagation snapshot (two task hops and
-                        // ~4 KB per request, bench/results/overhead-2026-12-07.md). Offloading "to" a direct
-                        // executor keeps SmallRye's breaker and its order of strategies, without any hop.
-                        .withThreadOffload(true)
-                        .withThreadOffloadExecutor(Runnable::run)
+                        // The attempt is non-blocking and already on the caller's event loop: run it right there
+                        // instead of handing it to SmallRye's executor (a task hop and a context snapshot per call).
+                        // SmallRye still queues the attempt and its completion on the remembered event loop. Running
+                        // them in place (withThreadOffload(true) with a direct executor) allocates ~0.8 KB less per
+                        // request but cost 10-40 % more CPU per request in interleaved runs (issue #15,
+                        // docs/benchmarks.md), so the hops stay.
+                        .withThreadOffload(false)
                         .build()
                 : null;
     }
