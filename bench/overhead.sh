@@ -16,8 +16,18 @@
 #
 #   bench/overhead.sh       DURATION=10 WARMUP=25 CONNS="1 16 64" ROWS=20 EVENT_LOOPS=1 REBUILD=1 GATEWAY_OPTS="-D..."
 #
-# Writes bench/results/overhead.tsv (one row per target and concurrency) and bench/results/overhead.md; prints the
-# markdown. Loopback only; every process it starts is stopped at exit.
+# Besides time, three measures that do not depend on how busy the machine is (see docs/benchmarks.md, "Method"):
+#   - bytes allocated per request: the JVM's per-thread allocation counters (`jcmd <pid> Thread.print -e`,
+#     "allocated=") summed over the event loops, and over every thread, before and after each row;
+#   - system calls per request: `perf stat -e raw_syscalls:sys_enter` attached to the proxy for the row (nginx: its
+#     worker; SYSCALLS=0 turns it off);
+#   - instructions per request: `perf stat -e instructions` when the CPU exposes its counters (a VM often does not:
+#     the column then says "-").
+# ROUNDS=N repeats every row N times, interleaved (round 1: A B C ..., round 2: ... C B A, and so on, so drift in the
+# machine's load falls on every target alike) and the tables show the median of the N rounds.
+#
+# Writes bench/results/overhead.tsv (one row per round, target and concurrency) and bench/results/overhead.md; prints
+# the markdown. Loopback only; every process it starts is stopped at exit.
 source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-25}
@@ -31,13 +41,17 @@ HEAP=${HEAP:--Xmx256m}
 EVENT_LOOPS=${EVENT_LOOPS:-1}
 GATEWAY_OPTS=${GATEWAY_OPTS:-}
 LABEL=${LABEL:-overhead}
+ROUNDS=${ROUNDS:-1}
+SYSCALLS=${SYSCALLS:-1}
 # VARIANTS="label=<quarkus-app directory> ...": also measure those builds of the gateway, side by side in the same
 # run and on the same core (how the before/after figures of each optimisation were taken); OPTS_<label>="-D..."
 # adds JVM options to one of them, JAVA_<label>=<java binary> runs it on another JVM.
 VARIANTS=${VARIANTS:-}
 # The JVM of the main gateway (default: the java on PATH; the container images run Temurin 25).
 GATEWAY_JAVA=${GATEWAY_JAVA:-java}
-TARGETS="direct nginx vertx gateway"
+# The main gateway's build (default: this checkout's target/quarkus-app, built if missing).
+GATEWAY_APP=${GATEWAY_APP:-}
+TARGETS=${TARGETS:-direct nginx vertx gateway}
 for v in $VARIANTS; do TARGETS="$TARGETS ${v%%=*}"; done
 
 need wrk wrk
@@ -45,7 +59,15 @@ need nginx nginx-light
 need curl curl
 need taskset util-linux
 need python3 python3
+need jcmd openjdk-17-jdk-headless
+if [ "$SYSCALLS" = 1 ]; then need perf linux-perf; fi
 build
+# perf counts tracepoints in this VM; the hardware counters (instructions) only where the hypervisor exposes them.
+PERF_EVENTS=""
+if [ "$SYSCALLS" = 1 ] && perf stat -x, -e raw_syscalls:sys_enter -- true >/dev/null 2>&1; then
+  PERF_EVENTS=raw_syscalls:sys_enter
+  perf stat -x, -e instructions -- true 2>&1 | grep -q 'not supported' || PERF_EVENTS="$PERF_EVENTS,instructions"
+fi
 
 WORK=$(mktemp -d /tmp/bc-overhead.XXXXXX)
 chmod 755 "$WORK"
@@ -137,7 +159,7 @@ taskset -c "$PROXY_CPUS" "$GATEWAY_JAVA" $HEAP -cp "$ROOT/target/quarkus-app/lib
 PIDS+=($!); FLOOR_PID=$!
 wait_http "http://127.0.0.1:$FP/bc/bench/"
 GW=$(free_port)
-start_gw "$GW" "$ROOT/target/quarkus-app" "gateway-$LABEL"; GW_PID=$GW_STARTED_PID
+start_gw "$GW" "${GATEWAY_APP:-$ROOT/target/quarkus-app}" "gateway-$LABEL"; GW_PID=$GW_STARTED_PID
 declare -A VPORT VPID
 for v in $VARIANTS; do
   VPORT[${v%%=*}]=$(free_port)
@@ -159,7 +181,10 @@ for t in $TARGETS; do
   code=$(curl -s -o "$WORK/check-$t.json" -w '%{http_code}' "${URL[$t]}")
   [ "$code" = 200 ] || { echo "$t answered $code: $(head -c 300 "$WORK/check-$t.json")" >&2; exit 1; }
 done
-cmp -s "$WORK/check-direct.json" "$WORK/check-gateway.json" || { echo "gateway changed a page without nextLink" >&2; exit 1; }
+# Every BC page carries BC's address in @odata.context, which the gateway points at itself; nothing else may change.
+sed "s#http://127.0.0.1:$UP/BC/#http://127.0.0.1:$GW/bc/bench/#g" "$WORK/check-direct.json" > "$WORK/check-expected.json"
+cmp -s "$WORK/check-expected.json" "$WORK/check-gateway.json" \
+  || { echo "gateway changed a page beyond BC's addresses" >&2; diff "$WORK/check-expected.json" "$WORK/check-gateway.json" | head -c 600 >&2; exit 1; }
 curl -s -H 'Prefer: odata.maxpagesize=20' "${URL[gateway]}" | grep -q "\"@odata.nextLink\":\"http://127.0.0.1:$GW/bc/bench/api/v2.0/" \
   || { echo "gateway did not rewrite the nextLink" >&2; exit 1; }
 
@@ -192,6 +217,26 @@ EVENT_LOOP_THREADS='^vert\.x-eventloo'
 JIT_THREADS='^C[12] CompilerThre'
 HZ=$(getconf CLK_TCK)
 
+# The bytes a JVM's threads allocated so far: "<event loops> <all threads>" (the attach listener, which serves this
+# very question, left out). HotSpot keeps a per-thread counter (ThreadMXBean#getThreadAllocatedBytes) and prints it
+# with the thread dump's -e option, in B, K, M or G.
+allocated() {
+  jcmd "$1" Thread.print -e 2>/dev/null | awk '
+    /^"/ && / allocated=/ {
+      match($0, / allocated=[0-9]+[BKMG]/); v = substr($0, RSTART + 11, RLENGTH - 11)
+      u = substr(v, length(v)); n = substr(v, 1, length(v) - 1)
+      b = n * (u == "K" ? 1024 : u == "M" ? 1048576 : u == "G" ? 1073741824 : 1)
+      if ($0 ~ /^"Attach Listener"/) next
+      all += b; if ($0 ~ /^"vert\.x-eventloop/) loop += b
+    }
+    END { printf "%.0f %.0f\n", loop, all }'
+}
+proc_and_children() { echo "$1" $(ps -o pid= --ppid "$1" 2>/dev/null) | tr -s ' ' ','; }
+perf_count() { awk -F, -v e="$2" '$3 == e && $1 ~ /^[0-9]+$/ {print $1}' "$1" 2>/dev/null | head -1; }
+per_request() { # per_request <count> <requests>: "-" when there is no count
+  if [ -z "$1" ] || [ -z "$2" ] || [ "$2" = 0 ]; then echo -; else awk -v a="$1" -v n="$2" 'BEGIN{printf "%.1f", a / n}'; fi
+}
+
 load() { taskset -c "$LOAD_CPUS" wrk -t1 -c "$1" -d "$2" --timeout 10s -s "$HERE/overhead/report.lua" "${@:3}"; }
 
 echo "warming up: JVMs ${WARMUP}s each, nginx 3s" >&2
@@ -203,48 +248,73 @@ load 16 3s "${URL[nginx]}" >/dev/null
 load 16 3s "${URL[direct]}" >/dev/null
 
 TSV="$RESULTS/$LABEL.tsv"
-printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terrors\tcpu_pct\tcpu_us_per_req\trss_mib\tload1\tevent_loop_us_per_req\tjit_pct\n' > "$TSV"
+printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terrors\tcpu_pct\tcpu_us_per_req\trss_mib\tload1\tevent_loop_us_per_req\tjit_pct\tevent_loop_bytes_per_req\tall_threads_bytes_per_req\tsyscalls_per_req\tinstructions_per_req\tround\n' > "$TSV"
 measure() { # measure <target> <page> <connections> [wrk args...]
   local t=$1 page=$2 c=$3; shift 3
   local pid="" before=0 after line cpu="-" per="-" rss="-" load1 loop="-" jit="-" loop0=0 jit0=0
   case $t in direct) ;; nginx) pid=$NGINX_PID ;; vertx) pid=$FLOOR_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
+  local jvm="" alloc0="" alloc1="" perfpid="" perfout="$WORK/perf-$t-$c.csv" sys="-" ins="-" loopb="-" allb="-"
+  [ "$t" != direct ] && [ "$t" != nginx ] && jvm=1
+  [ -n "$jvm" ] && alloc0=$(allocated "$pid")
+  if [ -n "$pid" ] && [ -n "$PERF_EVENTS" ]; then
+    perf stat -x, -e "$PERF_EVENTS" -p "$(proc_and_children "$pid")" -o "$perfout" 2>/dev/null &
+    perfpid=$!
+    sleep 0.3 # perf attaches to every thread before the load starts
+  fi
   [ -n "$pid" ] && before=$(ticks "$pid")
-  if [ "$t" != direct ] && [ "$t" != nginx ]; then
+  if [ -n "$jvm" ]; then
     loop0=$(thread_ticks "$pid" "$EVENT_LOOP_THREADS"); jit0=$(thread_ticks "$pid" "$JIT_THREADS")
   fi
   line=$(load "$c" "${DURATION}s" "$@" "${URL[$t]}" | grep '^WRK')
   load1=$(awk '{print $1}' /proc/loadavg)
+  if [ -n "$perfpid" ]; then
+    kill -INT "$perfpid"; wait "$perfpid" 2>/dev/null || true
+    sys=$(per_request "$(perf_count "$perfout" raw_syscalls:sys_enter)" "$(cut -f6 <<<"$line")")
+    ins=$(per_request "$(perf_count "$perfout" instructions)" "$(cut -f6 <<<"$line")")
+  fi
+  if [ -n "$jvm" ]; then
+    alloc1=$(allocated "$pid")
+    loopb=$(per_request "$(( ${alloc1% *} - ${alloc0% *} ))" "$(cut -f6 <<<"$line")")
+    allb=$(per_request "$(( ${alloc1#* } - ${alloc0#* } ))" "$(cut -f6 <<<"$line")")
+  fi
   if [ -n "$pid" ]; then
     after=$(ticks "$pid")
     cpu=$(awk -v d=$((after - before)) -v hz="$HZ" -v s="$DURATION" 'BEGIN{printf "%.0f", 100 * d / hz / s}')
     per=$(awk -v d=$((after - before)) -v hz="$HZ" -v n="$(cut -f6 <<<"$line")" 'BEGIN{printf "%.1f", 1e6 * d / hz / n}')
     rss=$(rss_mib "$pid")
   fi
-  if [ "$t" != direct ] && [ "$t" != nginx ]; then
+  if [ -n "$jvm" ]; then
     loop=$(awk -v d=$(( $(thread_ticks "$pid" "$EVENT_LOOP_THREADS") - loop0 )) -v hz="$HZ" -v n="$(cut -f6 <<<"$line")" \
       'BEGIN{printf "%.1f", 1e6 * d / hz / n}')
     jit=$(awk -v d=$(( $(thread_ticks "$pid" "$JIT_THREADS") - jit0 )) -v hz="$HZ" -v s="$DURATION" \
       'BEGIN{printf "%.0f", 100 * d / hz / s}')
   fi
   IFS=$'\t' read -r _ rps p50 p99 p999 n err <<<"$line"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$page" "$c" "$rps" "$p50" "$p99" "$p999" "$n" \
-    "$err" "$cpu" "$per" "$rss" "$load1" "$loop" "$jit" >> "$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$page" "$c" "$rps" "$p50" "$p99" "$p999" "$n" \
+    "$err" "$cpu" "$per" "$rss" "$load1" "$loop" "$jit" "$loopb" "$allb" "$sys" "$ins" "$ROUND" >> "$TSV"
 }
 
 UPTIME_BEFORE=$(uptime)
-for c in $CONNS; do
-  for t in $TARGETS; do
-    measure "$t" plain "$c"
+REVERSED=$(tr ' ' '\n' <<<"$TARGETS" | grep . | tac | tr '\n' ' ')
+for ROUND in $(seq 1 "$ROUNDS"); do
+  order=$TARGETS
+  [ $(( ROUND % 2 )) = 0 ] && order=$REVERSED
+  echo "round $ROUND of $ROUNDS ($order): $(uptime)" >&2
+  for c in $CONNS; do
+    for t in $order; do
+      measure "$t" plain "$c"
+    done
   done
-done
-for t in $TARGETS; do
-  measure "$t" nextlink 16 -H 'Prefer: odata.maxpagesize=20'
+  for t in $order; do
+    measure "$t" nextlink 16 -H 'Prefer: odata.maxpagesize=20'
+  done
 done
 UPTIME_AFTER=$(uptime)
 
 {
   echo "overhead: $(nproc) cores, proxy on CPU $PROXY_CPUS, wrk + upstream on CPU $LOAD_CPUS; ${DURATION}s per row;" \
-       "page $(stat -c %s "$WORK/www/customers.json") bytes ($ROWS customers); $(date -u '+%Y-%m-%d %H:%M UTC')"
+       "page $(stat -c %s "$WORK/www/customers.json") bytes ($ROWS customers); $(date -u '+%Y-%m-%d %H:%M UTC');" \
+       "median of $ROUNDS interleaved round(s)"
   echo "load before: ${UPTIME_BEFORE#*load average: }; after: ${UPTIME_AFTER#*load average: }"
   echo "gateway JVM: $("$GATEWAY_JAVA" -version 2>&1 | head -1)"
   for v in $VARIANTS; do
@@ -252,16 +322,5 @@ UPTIME_AFTER=$(uptime)
     echo "${v%%=*}: ${v#*=}, JVM $("${!java:-$GATEWAY_JAVA}" -version 2>&1 | head -1) ${!opts:-}"
   done
   echo
-  echo "| target | page | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | CPU µs/req | event loop µs/req | JIT CPU | proxy RSS MiB |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-  awk -F'\t' 'NR>1{cpu=($10=="-")?"-":$10"%"; jit=($15=="-")?"-":$15"%"
-    printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$9,cpu,$11,$14,jit,$12}' "$TSV"
-  echo
-  echo "| page | conns | gateway/nginx req/s | gateway/nginx p99 | gateway/nginx CPU µs/req | nginx/direct req/s | vertx/nginx CPU µs/req | gateway/vertx CPU µs/req |"
-  echo "|---|---|---|---|---|---|---|---|"
-  awk -F'\t' 'NR>1{k=$2" "$3; rps[$1,k]=$4; p99[$1,k]=$6; per[$1,k]=$11; if(!(k in seen)){seen[k]=1; order[++n]=k}}
-    END{for(i=1;i<=n;i++){k=order[i]; split(k,a," ");
-      printf "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", a[1], a[2], rps["gateway",k]/rps["nginx",k],
-        p99["gateway",k]/p99["nginx",k], per["gateway",k]/per["nginx",k], rps["nginx",k]/rps["direct",k],
-        per["vertx",k]/per["nginx",k], per["gateway",k]/per["vertx",k]}}' "$TSV"
+  python3 "$HERE/overhead/summary.py" "$TSV"
 } | tee "$RESULTS/$LABEL.md"

@@ -20,15 +20,15 @@ import io.vertx.core.MultiMap;
  */
 public final class HeaderFilter {
 
-    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings");
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings"};
 
-    private static final Set<String> CALLER_ONLY = Set.of("host", "authorization", "x-api-key", "cookie", "expect", "forwarded",
+    private static final String[] CALLER_ONLY = {"host", "authorization", "x-api-key", "cookie", "expect", "forwarded",
             "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-prefix", "x-forwarded-port",
-            "x-real-ip");
+            "x-real-ip"};
 
     /** BC's session cookies belong to the gateway's connection, not to the caller. */
-    private static final Set<String> UPSTREAM_ONLY = Set.of("set-cookie", "set-cookie2");
+    private static final String[] UPSTREAM_ONLY = {"set-cookie", "set-cookie2"};
 
     private static final String GATEWAY_PREFIX = "x-gateway-";
 
@@ -39,10 +39,10 @@ public final class HeaderFilter {
     public static void copyRequestHeaders(MultiMap from, MultiMap to) {
         Set<String> listed = connectionListed(from);
         for (Map.Entry<String, String> h : from) {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !CALLER_ONLY.contains(name) && !listed.contains(name)
-                    && !name.startsWith(GATEWAY_PREFIX)) {
-                to.add(h.getKey(), h.getValue());
+            String name = h.getKey();
+            if (!isOneOf(name, HOP_BY_HOP) && !isOneOf(name, CALLER_ONLY) && !isListed(name, listed)
+                    && !name.regionMatches(true, 0, GATEWAY_PREFIX, 0, GATEWAY_PREFIX.length())) {
+                to.add(name, h.getValue());
             }
         }
     }
@@ -51,11 +51,31 @@ public final class HeaderFilter {
     public static void copyResponseHeaders(MultiMap from, MultiMap to) {
         Set<String> listed = connectionListed(from);
         for (Map.Entry<String, String> h : from) {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !UPSTREAM_ONLY.contains(name) && !listed.contains(name)) {
-                to.add(h.getKey(), h.getValue());
+            String name = h.getKey();
+            if (!isOneOf(name, HOP_BY_HOP) && !isOneOf(name, UPSTREAM_ONLY) && !isListed(name, listed)) {
+                to.add(name, h.getValue());
             }
         }
+    }
+
+    /**
+     * Whether {@code name} is one of {@code lowerCaseNames}, ignoring case. Compared in place rather than lower-cased
+     * first: that was a new string for almost every header of every request and answer. ({@code equalsIgnoreCase}
+     * matches whatever {@code toLowerCase(Locale.ROOT)} matched, and a few non-ASCII look-alikes more, which only
+     * ever drops a header that has no business crossing.)
+     */
+    static boolean isOneOf(String name, String[] lowerCaseNames) {
+        for (String candidate : lowerCaseNames) {
+            if (candidate.length() == name.length() && candidate.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Usually nothing is listed in {@code Connection}: then no name needs lower-casing. */
+    private static boolean isListed(String name, Set<String> listed) {
+        return !listed.isEmpty() && listed.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** The header names listed in {@code Connection}, lower-cased ({@code Connection: close, X-Foo}). */

@@ -44,6 +44,10 @@ public final class UpstreamBreaker {
                         .done()
                         // The attempt is non-blocking and already on the caller's event loop: run it right there
                         // instead of handing it to SmallRye's executor (a task hop and a context snapshot per call).
+                        // SmallRye still queues the attempt and its completion on the remembered event loop. Running
+                        // them in place (withThreadOffload(true) with a direct executor) allocates ~0.8 KB less per
+                        // request but cost 10-40 % more CPU per request in interleaved runs (issue #15,
+                        // docs/benchmarks.md), so the hops stay.
                         .withThreadOffload(false)
                         .build()
                 : null;
