@@ -140,17 +140,18 @@ SIM=$(free_port)
 start_simulator "$SIM" --token-lifetime 3600
 register_app "$SIM" "$CLIENT" "$SECRET"
 # Coalescing is off: wrk sends the same GET on every connection, so coalescing would join them and the gateway
-# would make fewer BC calls than the floor proxies; the comparison is one upstream call per request.
+# would make fewer BC calls than the floor proxies; the comparison is one upstream call per request. It is set in
+# the environment rather than as -D: builds from before coalescing (VARIANTS) refuse an unknown -D key, and ignore
+# an unknown environment variable.
 start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options] [java]: sets GW_STARTED_PID
   # shellcheck disable=SC2086
-  taskset -c "$PROXY_CPUS" "${5:-$GATEWAY_JAVA}" $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
+  GATEWAY_COALESCE_ENABLED=false taskset -c "$PROXY_CPUS" "${5:-$GATEWAY_JAVA}" $HEAP -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
     -Dquarkus.vertx.event-loops-pool-size="$EVENT_LOOPS" -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 \
     -Dgateway.connections.bench.tenant-id=$TENANT -Dgateway.connections.bench.client-id=$CLIENT \
     -Dgateway.connections.bench.client-secret=$SECRET \
     -Dgateway.connections.bench.base-url="http://127.0.0.1:$UP/BC" \
     -Dgateway.connections.bench.token-url="http://127.0.0.1:$SIM/$TENANT/oauth2/v2.0/token" \
     -Dgateway.connections.bench.limits.max-running=100000 -Dgateway.connections.bench.limits.rate-limit=1000000000 \
-    -Dgateway.coalesce.enabled=false \
     $GATEWAY_OPTS ${4:-} -jar "$2/quarkus-run.jar" > "$RESULTS/$3.log" 2>&1 &
   PIDS+=($!); GW_STARTED_PID=$!
   wait_http "http://127.0.0.1:$1/bc/"
