@@ -14,11 +14,11 @@ import io.bcgateway.gate.Launcher;
 import io.bcgateway.gate.LocalAnswer;
 import io.bcgateway.problem.Problem;
 import io.bcgateway.problem.ProblemType;
+import io.bcgateway.proxy.BoundedBody;
 import io.bcgateway.proxy.ContextHop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -82,9 +82,13 @@ public class Idempotency {
             return;
         }
         Context context = Vertx.currentContext();
-        Future<Buffer> body = knownBody != null ? Future.succeededFuture(knownBody) : readBounded(request, maxBody);
+        Future<Buffer> body = knownBody != null ? Future.succeededFuture(knownBody) : BoundedBody.read(request, maxBody);
         ContextHop.onContext(context, body, read -> {
             if (read.failed()) {
+                if (!(read.cause() instanceof BoundedBody.TooLarge)) {
+                    request.connection().close(); // the caller hung up mid-body: nothing was claimed or sent
+                    return;
+                }
                 LocalAnswer.send(request, caller, connection, started, problem(413, ProblemType.IDEMPOTENT_BODY_TOO_LARGE,
                         "Body too large for an idempotent write", "A write with an Idempotency-Key is read whole to "
                                 + "fingerprint it; its body may have at most " + maxBody + " bytes. Send larger "
@@ -156,33 +160,5 @@ public class Idempotency {
 
     private static Problem problem(int status, ProblemType type, String title, String detail, Connection connection) {
         return Problem.of(status, type, title, detail).with("connection", connection.name());
-    }
-
-    /** Reads a request body whole, failing once it passes {@code limit} bytes (declared or as it arrives). */
-    static Future<Buffer> readBounded(HttpServerRequest request, int limit) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > limit) {
-                    return Future.failedFuture("too large");
-                }
-            } catch (NumberFormatException e) {
-                return Future.failedFuture("bad length");
-            }
-        }
-        Promise<Buffer> whole = Promise.promise();
-        Buffer content = Buffer.buffer();
-        request.handler(chunk -> {
-            if (content.length() + chunk.length() > limit) {
-                request.handler(null);
-                whole.tryFail("too large");
-            } else {
-                content.appendBuffer(chunk);
-            }
-        });
-        request.exceptionHandler(whole::tryFail);
-        request.endHandler(v -> whole.tryComplete(content));
-        request.resume();
-        return whole.future();
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 import io.bcgateway.problem.Problem;
+import io.bcgateway.proxy.BoundedBody;
 import io.bcgateway.problem.ProblemType;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -67,38 +68,16 @@ final class NotificationRoute {
             return;
         }
         int max = webhook.spec().settings().maxNotificationBody();
-        String length = request.getHeader("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > max) {
-                    tooLarge(request, max);
-                    return;
-                }
-            } catch (NumberFormatException e) {
-                send(request, Problem.of(400, ProblemType.BAD_REQUEST, "Bad request", "Content-Length is not a number."));
-                return;
-            }
-        }
         Context context = Vertx.currentContext();
-        Buffer body = Buffer.buffer();
-        boolean[] refused = {false};
-        request.handler(chunk -> {
-            if (refused[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > max) {
-                refused[0] = true;
+        BoundedBody.read(request, max).onComplete(read -> {
+            if (read.succeeded()) {
+                notification(context, request, webhook, read.result());
+            } else if (read.cause() instanceof BoundedBody.TooLarge) {
                 tooLarge(request, max);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.endHandler(v -> {
-            if (!refused[0]) {
-                notification(context, request, webhook, body);
+            } else {
+                request.connection().close(); // BC hung up mid-body: it sees no answer, so it retries
             }
         });
-        request.resume();
     }
 
     private void handshake(HttpServerRequest request, Webhooks.Webhook webhook, String token) {
