@@ -13,29 +13,11 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class AttachmentStreamingTest {
+class AttachmentStreamingTest extends SimulatorTest {
 
     static final int SIZE = 20 * 1024 * 1024;
-    static SimulatorHarness sim;
-    static String token;
-    static String company;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = SimulatorHarness.start();
-        token = sim.token();
-        company = sim.firstCompanyId(token);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
-
     /** Deterministic pseudo-random bytes, generated on the fly so the test never holds 20 MB either. */
     static InputStream content(long seed) {
         Random rnd = new Random(seed);

@@ -8,27 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class BatchTest {
-
-    static SimulatorHarness sim;
-    static String token;
-    static String company;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = SimulatorHarness.start();
-        token = sim.token();
-        company = sim.firstCompanyId(token);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+class BatchTest extends SimulatorTest {
 
     @Test
     void batchRunsEachOperationThroughTheNormalHandlers() throws Exception {

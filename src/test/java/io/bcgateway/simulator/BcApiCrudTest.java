@@ -10,27 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class BcApiCrudTest {
-
-    static SimulatorHarness sim;
-    static String token;
-    static String company;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = SimulatorHarness.start();
-        token = sim.token();
-        company = sim.firstCompanyId(token);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+class BcApiCrudTest extends SimulatorTest {
 
     String customers() {
         return sim.api() + "/companies(" + company + ")/customers";

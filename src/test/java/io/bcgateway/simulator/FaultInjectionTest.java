@@ -10,28 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FaultInjectionTest {
-
-    static SimulatorHarness sim;
-    static String token;
-    static String company;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = SimulatorHarness.start();
-        token = sim.token();
-        company = sim.firstCompanyId(token);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+class FaultInjectionTest extends SimulatorTest {
 
     @BeforeEach
     void reset() throws Exception {

@@ -8,28 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.Iterator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code Accept: application/json;odata.metadata=full|minimal|none} as OData v4's JSON format and BC answer it. */
-class MetadataLevelsTest {
-
-    static SimulatorHarness sim;
-    static String token;
-    static String company;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = SimulatorHarness.start();
-        token = sim.token();
-        company = sim.firstCompanyId(token);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+class MetadataLevelsTest extends SimulatorTest {
 
     private HttpResponse<String> customers(String accept) throws Exception {
         return sim.get(sim.api() + "/companies(" + company + ")/customers?$top=2", token, "Accept", accept);

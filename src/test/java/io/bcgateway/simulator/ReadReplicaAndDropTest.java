@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,23 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The simulator's read replica (bc-facts "Read scale-out": a GET with {@code Data-Access-Intent: ReadOnly} may lag
  * the primary; a write under ReadOnly fails) and its drop-after fault (the request runs, the answer is lost).
  */
-class ReadReplicaAndDropTest {
-
-    static SimulatorHarness sim;
-    static String token;
-    static String company;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = SimulatorHarness.start();
-        token = sim.token();
-        company = sim.firstCompanyId(token);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+class ReadReplicaAndDropTest extends SimulatorTest {
 
     @AfterEach
     void restore() throws Exception {
