@@ -45,9 +45,8 @@ public class MessageFramingGuard {
             Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     void register(@Observes Router router) {
-        // First of all routes, before the request target is looked at: nothing of an ambiguous request is used.
-        router.route().order(Integer.MIN_VALUE).handler(this::check);
-        // Vert.x fails a request without a usable Host while routing it, before any handler runs; the failure
+        // The check itself runs first of all in FrontRoute, before the request target is looked at: nothing of an
+        // ambiguous request is used. Vert.x fails a request without a usable Host while routing it, before any handler runs; the failure
         // reaches failure handlers instead, first of all this one.
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
     }
@@ -61,21 +60,21 @@ public class MessageFramingGuard {
         refuse(rc, Problem.of(400, "bad-framing", "Ambiguous message framing", problem));
     }
 
-    void check(RoutingContext rc) {
+    /** Whether the request may go on; when not, it has been answered (or its connection closed) here. */
+    boolean passes(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         HttpConnection connection = request.connection();
         if (connection != null && refused.contains(connection)) {
             connection.close();
-            return;
+            return false;
         }
         String problem = framingProblem(request.version(), request.headers());
         if (problem != null) {
             refuse(rc, Problem.of(400, "bad-framing", "Ambiguous message framing", problem));
-            return;
+            return false;
         }
         if (!request.headers().contains("Transfer-Encoding")) {
-            rc.next(); // the common case: a body framed by Content-Length, or none
-            return;
+            return true; // the common case: a body framed by Content-Length, or none
         }
         String unknown = unsupportedCoding(request.headers());
         if (unknown != null) {
@@ -83,7 +82,7 @@ public class MessageFramingGuard {
                     "The gateway decodes no transfer coding but 'chunked', and Business Central receives the body"
                             + " without one; send the body without '" + unknown + "' (RFC 9112 section 6.1),"
                             + " or as Content-Encoding."));
-            return;
+            return false;
         }
         if (connection != null) {
             // The decoder reports a malformed chunk as a failure of the connection, which it then closes; answer
@@ -97,7 +96,7 @@ public class MessageFramingGuard {
                 }
             });
         }
-        rc.next();
+        return true;
     }
 
     private void refuse(RoutingContext rc, Problem problem) {

@@ -61,7 +61,12 @@ public class ProxyRoute {
         router.route(PREFIX + "*").handler(this::handle);
     }
 
+    /** The route, for requests that came the long way (see {@link FrontRoute}): the caller is on the context. */
     void handle(RoutingContext rc) {
+        handle(rc, CallerGate.caller(rc));
+    }
+
+    void handle(RoutingContext rc, Caller caller) {
         HttpServerRequest request = rc.request();
         request.pause();
         String path = request.path();
@@ -90,7 +95,6 @@ public class ProxyRoute {
             answer(request, Problems.badRequest(connection.name(), refused));
             return;
         }
-        Caller caller = CallerGate.caller(rc);
         boolean batch = fanout.isBatch(request, rest);
         // A $batch is judged by the operations it carries (read once its body is in), not by its own POST.
         Denial denied = batch ? caller.policy().denyConnection(connection.name())

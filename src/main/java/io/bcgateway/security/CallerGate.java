@@ -40,6 +40,11 @@ public class CallerGate {
 
     private static final BiConsumer<RoutingContext, Throwable> ANSWERED_BY_GATE = (rc, failure) -> {
     };
+    /** The route's way on: the caller for {@link #caller(RoutingContext)}, then the next route. */
+    private static final BiConsumer<RoutingContext, Caller> ON_THE_CONTEXT = (rc, caller) -> {
+        rc.put(CALLER, caller);
+        rc.next();
+    };
 
     private final CallerRegistry registry;
     private final IdentityProviderManager identities;
@@ -64,10 +69,38 @@ public class CallerGate {
         return caller;
     }
 
+    /** The route: an admitted caller is put on the routing context for the route after it. */
     void authenticate(RoutingContext rc) {
+        authenticate(rc, ON_THE_CONTEXT);
+    }
+
+    /**
+     * Whether this request's caller can only be decided with Quarkus' HTTP security, i.e. by a bearer token, whose
+     * identity Quarkus' authentication handler (a route after proxy/FrontRoute) prepares. Conservative: with client
+     * certificates and bearer tokens both accepted, every TLS request counts.
+     */
+    public boolean needsQuarkusSecurity(HttpServerRequest request) {
+        if (registry.open() || !registry.acceptsJwt()) {
+            return false;
+        }
+        if (registry.acceptsCertificates() && request.isSSL()) {
+            return true;
+        }
+        if (registry.acceptsApiKeys() && request.getHeader(registry.apiKeyHeader()) != null) {
+            return false; // the key decides
+        }
+        String authorization = request.getHeader("Authorization");
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    /**
+     * Authenticates the request's caller and hands an admitted one to {@code admitted}; a refused or rate-limited
+     * caller is answered here. A bearer token needs Quarkus' authentication handler to have run on {@code rc} first
+     * (see {@link #needsQuarkusSecurity}).
+     */
+    public void authenticate(RoutingContext rc, BiConsumer<RoutingContext, Caller> admitted) {
         if (registry.open()) {
-            rc.put(CALLER, Caller.LOCAL);
-            rc.next();
+            admitted.accept(rc, Caller.LOCAL);
             return;
         }
         HttpServerRequest request = rc.request();
@@ -76,7 +109,7 @@ public class CallerGate {
             if (certificate != null) {
                 Optional<Caller> caller = registry.byCertificate(certificate);
                 if (caller.isPresent()) {
-                    admit(rc, caller.get());
+                    admit(rc, caller.get(), admitted);
                     return;
                 }
                 LOG.infof("refused: client certificate names no caller, from %s", request.remoteAddress());
@@ -94,7 +127,7 @@ public class CallerGate {
                 refuse(request, "The API key is not valid.");
                 return;
             }
-            admit(rc, caller.get());
+            admit(rc, caller.get(), admitted);
             return;
         }
         String authorization = request.getHeader("Authorization");
@@ -104,7 +137,7 @@ public class CallerGate {
             // Quarkus would answer a failed token with a bare 401 of its own; the gate answers with a problem instead.
             rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, ANSWERED_BY_GATE);
             QuarkusHttpUser.getSecurityIdentity(rc, identities).subscribe().with(
-                    identity -> context.runOnContext(v -> admitToken(rc, identity)),
+                    identity -> context.runOnContext(v -> admitToken(rc, identity, admitted)),
                     failure -> context.runOnContext(v -> {
                         // quarkus-oidc's failure says why (expired, audience, signature) but may quote claims: log the kind only.
                         LOG.infof("refused: bearer token not valid (%s) from %s", failure.getClass().getSimpleName(),
@@ -127,7 +160,8 @@ public class CallerGate {
         }
     }
 
-    private void admitToken(RoutingContext rc, SecurityIdentity identity) {
+    private void admitToken(RoutingContext rc, SecurityIdentity identity,
+            BiConsumer<RoutingContext, Caller> admitted) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             refuse(rc.request(), "The bearer token is not valid for this gateway.");
             return;
@@ -142,10 +176,10 @@ public class CallerGate {
                     .send(resumed(rc.request()).response());
             return;
         }
-        admit(rc, caller.get());
+        admit(rc, caller.get(), admitted);
     }
 
-    private void admit(RoutingContext rc, Caller caller) {
+    private void admit(RoutingContext rc, Caller caller, BiConsumer<RoutingContext, Caller> admitted) {
         Duration wait = caller.policy().takeRate();
         if (!wait.isZero()) {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
@@ -154,8 +188,7 @@ public class CallerGate {
                     .send(resumed(rc.request()).response());
             return;
         }
-        rc.put(CALLER, caller);
-        rc.next();
+        admitted.accept(rc, caller);
     }
 
     private void refuse(HttpServerRequest request, String detail) {

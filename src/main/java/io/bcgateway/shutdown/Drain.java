@@ -52,7 +52,8 @@ public class Drain implements HealthCheck {
     }
 
     void register(@Observes Router router) {
-        // Before the gateway's own routes: a refused request never reaches admission, a token or BC.
+        // Before the gateway's own routes: a refused request never reaches admission, a token or BC. (The common
+        // /bc/ request is checked by proxy/FrontRoute instead, which calls refusedWhileDraining itself.)
         router.route("/bc/*").order(-100).handler(this::refuseWhileDraining);
         router.route("/fanout/*").order(-100).handler(this::refuseWhileDraining);
     }
@@ -69,14 +70,21 @@ public class Drain implements HealthCheck {
     }
 
     private void refuseWhileDraining(RoutingContext rc) {
-        if (!draining) {
+        if (!refusedWhileDraining(rc)) {
             rc.next();
-            return;
+        }
+    }
+
+    /** Whether the request was refused (and answered) because the gateway is draining. */
+    public boolean refusedWhileDraining(RoutingContext rc) {
+        if (!draining) {
+            return false;
         }
         rc.response().putHeader("Connection", "close");
         Problem.of(503, "shutting-down", "Shutting down",
                 "This gateway instance is shutting down; send the request again (another instance will take it).")
                 .retryAfter(1).send(rc.response());
+        return true;
     }
 
     @Override
