@@ -13,6 +13,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 import io.bcgateway.config.AccessLogConfig;
 import io.bcgateway.config.AccessLogConfig.Output;
@@ -33,12 +34,18 @@ class AccessLogOutput {
     /** Quarkus' default console format: the stdout writer's line matches it, so a different one means the logger. */
     static final String DEFAULT_CONSOLE_FORMAT = "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c] (%t) %s%e%n";
 
+    private static final Logger LOG = Logger.getLogger(AccessLogOutput.class);
+
     private StdoutAccessLog writer;
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, AccessLogConfig config,
             MeterRegistry registry) {
         Config all = ConfigProvider.getConfig();
-        Output output = resolve(config.output(), key -> all.getOptionalValue(key, String.class));
+        Function<String, Optional<String>> property = key -> all.getOptionalValue(key, String.class);
+        Output output = resolve(config.output(), property);
+        String why = config.output() != Output.AUTO ? "gateway.access-log.output" : loggerNeededFor(property);
+        LOG.infof("Access log: %s%s", output.name().toLowerCase(java.util.Locale.ROOT),
+                why == null ? " (batched writer)" : " (" + why + ")");
         if (output == Output.STDOUT) {
             writer = new StdoutAccessLog(new FileOutputStream(FileDescriptor.out), System::currentTimeMillis,
                     ZoneId.systemDefault()).start();
@@ -63,23 +70,35 @@ class AccessLogOutput {
      * where the operator routed the logs and in the format chosen.
      */
     static Output resolve(Output configured, Function<String, Optional<String>> property) {
-        if (configured != Output.AUTO) {
-            return configured;
+        return configured != Output.AUTO ? configured : loggerNeededFor(property) == null ? Output.STDOUT : Output.LOGGER;
+    }
+
+    /** The logging setting that keeps {@code auto} on the logger (for the start-up line), or null. */
+    static String loggerNeededFor(Function<String, Optional<String>> property) {
+        for (String key : new String[] {"quarkus.log.console.enabled", "quarkus.log.console.enable"}) {
+            if (!is(property, key, true)) {
+                return key + "=false";
+            }
         }
-        boolean plainConsole = is(property, "quarkus.log.console.enabled", true)
-                && is(property, "quarkus.log.console.enable", true)
-                && !is(property, "quarkus.log.console.stderr", false)
-                && !is(property, "quarkus.log.console.json.enabled", false)
-                && !is(property, "quarkus.log.console.json", false)
-                && property.apply("quarkus.log.console.format").map(DEFAULT_CONSOLE_FORMAT::equals).orElse(true);
-        boolean otherHandler = is(property, "quarkus.log.file.enabled", false)
-                || is(property, "quarkus.log.file.enable", false)
-                || is(property, "quarkus.log.syslog.enabled", false)
-                || is(property, "quarkus.log.syslog.enable", false)
-                || is(property, "quarkus.log.socket.enabled", false)
-                || is(property, "quarkus.log.socket.enable", false)
-                || property.apply("quarkus.log.category.\"" + AccessLog.CATEGORY + "\".handlers").isPresent();
-        return plainConsole && !otherHandler ? Output.STDOUT : Output.LOGGER;
+        // quarkus-logging-json reads quarkus.log.console.json.enabled when set, else quarkus.log.console.json, whose
+        // default is true: JSON is on by default once the extension is there (application.properties turns it off).
+        boolean json = property.apply("quarkus.log.console.json.enabled").or(() -> property.apply("quarkus.log.console.json"))
+                .map(v -> Boolean.parseBoolean(v.trim())).orElse(true);
+        if (json) {
+            return "quarkus.log.console.json.enabled=true";
+        }
+        for (String key : new String[] {"quarkus.log.console.stderr", "quarkus.log.file.enabled", "quarkus.log.file.enable",
+                "quarkus.log.syslog.enabled", "quarkus.log.syslog.enable", "quarkus.log.socket.enabled",
+                "quarkus.log.socket.enable"}) {
+            if (is(property, key, false)) {
+                return key + "=true";
+            }
+        }
+        if (!property.apply("quarkus.log.console.format").map(DEFAULT_CONSOLE_FORMAT::equals).orElse(true)) {
+            return "quarkus.log.console.format";
+        }
+        String handlers = "quarkus.log.category.\"" + AccessLog.CATEGORY + "\".handlers";
+        return property.apply(handlers).isPresent() ? handlers : null;
     }
 
     private static boolean is(Function<String, Optional<String>> property, String key, boolean unset) {
