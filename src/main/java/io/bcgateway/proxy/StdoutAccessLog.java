@@ -2,6 +2,7 @@ package io.bcgateway.proxy;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -42,7 +43,7 @@ final class StdoutAccessLog {
     static final int BUFFER = 64 * 1024;
     /** How long the writer lets lines gather after the first one, so that it writes full 4 KB blocks under load. */
     static final long GATHER_MILLIS = 10;
-    private static final byte[] LEVEL_AND_CATEGORY = " INFO  [io.bcgateway.access] (".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] LEVEL_AND_CATEGORY = " INFO  [io.bcgateway.access] (".getBytes(StandardCharsets.US_ASCII);
 
     /** The wall clock of the timestamps ({@code System::currentTimeMillis}; tests pass their own). */
     interface Clock {
