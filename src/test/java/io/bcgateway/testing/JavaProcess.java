@@ -126,6 +126,14 @@ public final class JavaProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * SIGTERM, as Kubernetes stops a pod; the output is still read to the end ({@link #awaitExit}). Through the
+     * process handle: {@code Process.destroy()} would also close our end of the output pipe.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
     /** SIGKILL: the process gets no chance to clean up, as a crashed pod. */
     public void kill() {
         Processes.kill(process);
