@@ -75,10 +75,19 @@ public class FanoutService {
     private final FanoutConfig config;
     private final ThrottleConfig throttle;
     private final Clock clock;
-    private final BcClient client;
-    private final CompanyDirectory directory;
-    private final BatchSplitter batches;
+    private final UpstreamEngine engine;
     private final GatewayMetrics metrics;
+    /** Made by the first fan-out, all-pages read or large $batch ({@link #parts()}), not at start. */
+    private volatile Parts parts;
+
+    /**
+     * What only fan-outs use: the client over the upstream engine, the company directory (a cache) and the batch
+     * splitter. Every proxied request asks this bean whether it is a $batch, so the bean itself exists from the first
+     * proxied request on; its parts wait for a request that needs them (issue 14: nothing fan-out specific is made
+     * before a fan-out request).
+     */
+    private record Parts(BcClient client, CompanyDirectory directory, BatchSplitter batches) {
+    }
 
     @Inject
     public FanoutService(Connections connections, FanoutConfig config, ThrottleConfig throttle, Clock clock,
@@ -87,10 +96,25 @@ public class FanoutService {
         this.config = config;
         this.throttle = throttle;
         this.clock = clock;
-        this.client = new BcClient(engine);
-        this.directory = new CompanyDirectory(client, clock, config.companyCacheTtl(), throttle.defaultDeadline());
-        this.batches = new BatchSplitter(client, clock, throttle.defaultDeadline());
+        this.engine = engine;
         this.metrics = metrics;
+    }
+
+    private Parts parts() {
+        Parts p = parts;
+        if (p == null) {
+            synchronized (this) {
+                p = parts;
+                if (p == null) {
+                    BcClient client = new BcClient(engine);
+                    p = new Parts(client,
+                            new CompanyDirectory(client, clock, config.companyCacheTtl(), throttle.defaultDeadline()),
+                            new BatchSplitter(client, clock, throttle.defaultDeadline()));
+                    parts = p;
+                }
+            }
+        }
+        return p;
     }
 
     /** Whether a {@code /bc/} request is a {@code $batch} the gateway should read to count its operations. */
@@ -138,7 +162,7 @@ public class FanoutService {
         if (requests.size() <= BatchSplitter.BC_MAX_OPERATIONS) {
             return false;
         }
-        batches.send(request, connection, upstreamUri, requests);
+        parts().batches().send(request, connection, upstreamUri, requests);
         return true;
     }
 
@@ -306,7 +330,7 @@ public class FanoutService {
         Connection c = chosen.get(index);
         boolean fresh = request.headers().getAll("Cache-Control").stream()
                 .anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("no-cache"));
-        ContextHop.onContext(context, directory.companies(context, c, apiPath, fresh), ar -> {
+        ContextHop.onContext(context, parts().directory().companies(context, c, apiPath, fresh), ar -> {
             if (ar.failed()) {
                 request.resume();
                 Throwable cause = ar.cause();
@@ -333,7 +357,7 @@ public class FanoutService {
     private void run(HttpServerRequest request, String context, List<Target> targets, boolean allPages,
             int concurrency) {
         FanoutWriter writer = new FanoutWriter(request.response(), context, GatewayUrl.base(request));
-        new FanoutRun(Vertx.currentContext(), client, writer, targets, concurrency, allPages, pageHeaders(request),
+        new FanoutRun(Vertx.currentContext(), parts().client(), writer, targets, concurrency, allPages, pageHeaders(request),
                 clock, throttle.defaultDeadline(), config.maxDuration(), metrics).start();
     }
 

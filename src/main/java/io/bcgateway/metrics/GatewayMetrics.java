@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -57,11 +58,17 @@ public class GatewayMetrics {
     final EventLog events;
     final History history;
 
+    /**
+     * The tracer and OpenTelemetry are looked up only when tracing is on: asking for them makes the OpenTelemetry
+     * extension build its SDK (a no-op one while {@code quarkus.otel.sdk.disabled=true}, which still loads some 200
+     * classes and costs start time; issue 14: nothing runs for a feature the configuration does not use).
+     */
     @Inject
-    public GatewayMetrics(MeterRegistry registry, Clock clock, Tracer tracer, OpenTelemetry otel,
+    public GatewayMetrics(MeterRegistry registry, Clock clock, Instance<Tracer> tracer, Instance<OpenTelemetry> otel,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff,
             ClusterQuotas cluster, EventLog events, History history) {
-        this(registry, clock, tracer, otel, tracingOff, events, history);
+        this(registry, clock, tracingOff ? null : tracer.get(), tracingOff ? null : otel.get(), tracingOff, events,
+                history);
         if (cluster.enabled()) {
             Gauge.builder("bc.gateway.cluster.degraded", cluster, c -> c.degraded() ? 1 : 0)
                     .description("1 while Redis is unreachable and each principal runs on its local share of BC's "

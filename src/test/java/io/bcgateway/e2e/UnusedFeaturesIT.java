@@ -1,0 +1,142 @@
+package io.bcgateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.bcgateway.testing.JavaProcess;
+import io.bcgateway.testing.SimulatorClient;
+import io.bcgateway.testing.SimulatorProcess;
+
+/**
+ * Issue 14, "nothing runs for a feature the configuration does not use": the packaged gateway in the production
+ * profile, one connection, no demo, no cluster, tracing off (the default), is started and answers its first proxied
+ * GET; the JVM's class-loading log ({@code -Xlog:class+load}) then holds no class of the simulator, of a Redis
+ * client, of recorded or exported spans, or of the fan-out engine. A fan-out request afterwards loads the fan-out
+ * engine's classes, which shows that the log would have caught them.
+ */
+class UnusedFeaturesIT {
+
+    private static final String CLIENT = "7e57ab1e-0000-4000-8000-00000000f014";
+    private static final String SECRET = "unused-features-secret-14";
+    private static final Pattern LOADED = Pattern.compile("\\[class,load\\s*\\] (\\S+) source:");
+
+    /** Packages and classes that only an unused feature needs, each with the feature that would have loaded it. */
+    private static final List<String[]> UNUSED = List.of(
+            new String[] {"io.bcgateway.simulator.", "demo mode is off: the simulator"},
+            new String[] {"io.vertx.redis.client.impl.", "cluster mode is off: a Redis client"},
+            new String[] {"io.bcgateway.cluster.ClusterAdmission", "cluster mode is off: the shared admission"},
+            // The default build keeps the OpenTelemetry extension, which sets up the SDK's disabled form at start
+            // (Quarkus' Vert.x tracer asks for it); tracing off means no span is recorded and none is exported.
+            new String[] {"io.opentelemetry.sdk.trace.SdkSpan", "tracing is off: a recorded span"},
+            new String[] {"io.opentelemetry.sdk.trace.export.BatchSpanProcessor", "tracing is off: a span exporter"},
+            new String[] {"io.bcgateway.fanout.FanoutRun", "no fan-out yet: the fan-out engine"},
+            new String[] {"io.bcgateway.fanout.BcClient", "no fan-out yet: the gateway's own BC client"},
+            new String[] {"io.bcgateway.fanout.CompanyDirectory", "no fan-out yet: the company directory"},
+            new String[] {"io.bcgateway.fanout.BatchSplitter", "no fan-out yet: the $batch splitter"});
+
+    @TempDir
+    Path dir;
+
+    private final SimulatorProcess simulatorProcess = new SimulatorProcess();
+    private SimulatorClient simulator;
+    private JavaProcess gateway;
+
+    @BeforeEach
+    void startSimulator() {
+        simulator = new SimulatorClient(simulatorProcess.start().get("gateway.connections.sim.base-url"));
+        simulator.registerApp(CLIENT, SECRET);
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        simulatorProcess.stop();
+    }
+
+    @Test
+    void unusedFeaturesLoadNoneOfTheirClassesUntilUsed() throws Exception {
+        Path log = dir.resolve("classes.log");
+        String base = start(log);
+        assertEquals(200, get(base + "/bc/lean/api/v2.0/companies").statusCode(), "the first proxied GET");
+
+        // The log is complete up to the first answer: the proxy's own classes are in it.
+        Set<String> loaded = awaitLoaded(log, "io.bcgateway.proxy.ProxyExchange");
+        List<String> offending = new ArrayList<>();
+        for (String[] unused : UNUSED) {
+            loaded.stream().filter(c -> c.startsWith(unused[0])).findFirst()
+                    .ifPresent(c -> offending.add(unused[1] + " (" + c + ")"));
+        }
+        assertTrue(offending.isEmpty(), "loaded at start or by a proxied GET: " + offending);
+
+        // The same log shows a feature once it is used.
+        HttpResponse<String> fanout = get(base + "/fanout/lean/companies/customers?$select=id&$top=1");
+        assertEquals(200, fanout.statusCode(), fanout.body());
+        assertTrue(awaitLoaded(log, "io.bcgateway.fanout.FanoutRun").contains("io.bcgateway.fanout.CompanyDirectory"),
+                "a fan-out loads the fan-out engine");
+    }
+
+    /** The packaged gateway, production profile, one connection "lean", its class loading logged to {@code log}. */
+    private String start(Path log) {
+        Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
+        assertTrue(Files.exists(jar), "package the gateway first: " + jar);
+        String p = "-Dgateway.connections.lean.";
+        List<String> args = new ArrayList<>(List.of("-Xmx96m", "-Xlog:class+load=info:file=" + log,
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0",
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
+                p + "tenant-id=" + SimulatorClient.TENANT, p + "client-id=" + CLIENT, p + "client-secret=" + SECRET,
+                p + "environment=production", p + "base-url=" + simulator.baseUrl(),
+                p + "token-url=" + simulator.tokenUrl(), "-jar", jar.toString()));
+        gateway = JavaProcess.start("gateway", Pattern.compile("Listening on: (http://[^\\s]+:\\d+)"), args);
+        return gateway.awaitReady();
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The classes in the log once it names {@code marker} (another process's file: polled, up to 30 s). */
+    private static Set<String> awaitLoaded(Path log, String marker) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Set<String> loaded = new TreeSet<>();
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log)) {
+                    Matcher m = LOADED.matcher(line);
+                    if (m.find()) {
+                        loaded.add(m.group(1));
+                    }
+                }
+            }
+            if (loaded.contains(marker) || System.nanoTime() > deadline) {
+                assertTrue(loaded.contains(marker), "the class-loading log names " + marker);
+                return loaded;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+}
