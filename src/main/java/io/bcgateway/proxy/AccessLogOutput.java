@@ -37,6 +37,7 @@ class AccessLogOutput {
     private static final Logger LOG = Logger.getLogger(AccessLogOutput.class);
 
     private StdoutAccessLog writer;
+    private String announcement;
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, AccessLogConfig config,
             MeterRegistry registry) {
@@ -44,8 +45,8 @@ class AccessLogOutput {
         Function<String, Optional<String>> property = key -> all.getOptionalValue(key, String.class);
         Output output = resolve(config.output(), property);
         String why = config.output() != Output.AUTO ? "gateway.access-log.output" : loggerNeededFor(property);
-        LOG.infof("Access log: %s%s", output.name().toLowerCase(java.util.Locale.ROOT),
-                why == null ? " (batched writer)" : " (" + why + ")");
+        announcement = "Access log: " + output.name().toLowerCase(java.util.Locale.ROOT)
+                + (why == null ? " (batched writer)" : " (" + why + ")");
         if (output == Output.STDOUT) {
             writer = new StdoutAccessLog(new FileOutputStream(FileDescriptor.out), System::currentTimeMillis,
                     ZoneId.systemDefault()).start();
@@ -54,6 +55,16 @@ class AccessLogOutput {
                     .register(registry);
         }
         AccessLog.use(writer, output == Output.OFF);
+    }
+
+    /**
+     * Says which output was taken once the start has gone through: a start refused for a bad setting prints that one
+     * line only (config/ConfigRefusal), so this line waits until every earlier start-up observer has passed.
+     */
+    void announce(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event) {
+        if (announcement != null) {
+            LOG.info(announcement);
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
