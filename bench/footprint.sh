@@ -24,7 +24,7 @@
 # simulator runs outside the cgroup: the limit is the gateway's alone. Loopback only; every process and cgroup it
 # creates is removed at exit. Prints a markdown table and writes it to bench/results/footprint.md.
 source "$(dirname "$0")/lib.sh"
-LIMITS=${LIMITS:-256 192 160 128 112 96}
+LIMITS=${LIMITS-256 192 160 128 112 96}   # LIMITS= (empty): no limit rows, the start medians only
 LOAD_SECONDS=${LOAD_SECONDS:-60}
 IDLE_SECONDS=${IDLE_SECONDS:-30}
 TRACING=${TRACING:-true}
