@@ -16,6 +16,7 @@
 #
 #   bench/footprint.sh     LIMITS="256 192 160 128 112 96" LOAD_SECONDS=60 CONNS=64 TRANSFER_MB=50 STARTS=5 NMT=1
 #                          JAVA_OPTS="..." (default: the ENV line of docker/Dockerfile.jvm)  GATEWAY_ENV="K=V ..."
+#                          START_SETTLE=5 (s after the first answer at which each start's RSS is read)
 #                          REBUILD=1 (rebuild and retrain the image copy)
 #                          TRACING=false (with REBUILD=1: the image built with --build-arg TRACING=false)
 #
@@ -23,7 +24,7 @@
 # simulator runs outside the cgroup: the limit is the gateway's alone. Loopback only; every process and cgroup it
 # creates is removed at exit. Prints a markdown table and writes it to bench/results/footprint.md.
 source "$(dirname "$0")/lib.sh"
-LIMITS=${LIMITS:-256 192 160 128 112 96}
+LIMITS=${LIMITS-256 192 160 128 112 96}   # LIMITS= (empty): no limit rows, the start medians only
 LOAD_SECONDS=${LOAD_SECONDS:-60}
 IDLE_SECONDS=${IDLE_SECONDS:-30}
 TRACING=${TRACING:-true}
@@ -31,6 +32,7 @@ CONNS=${CONNS:-64}
 TRANSFER_MB=${TRANSFER_MB:-50}
 STARTS=${STARTS:-5}
 START_LIMIT=${START_LIMIT:-128}
+START_SETTLE=${START_SETTLE:-5}   # seconds after the first answer at which a start's RSS is read (35: after the trim)
 NMT=${NMT:-0}
 NMT_LIMIT=${NMT_LIMIT:-256}
 JAVA25=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -171,7 +173,11 @@ first_answer() {
 stop() { kill "$GW_PID" 2>/dev/null || true; wait "$GW_PID" 2>/dev/null || true; }
 
 nmt() { "$JAVA25/bin/jcmd" "$GW_PID" VM.native_memory summary 2>&1 | sed -n '/^Total/,$p' \
-  | grep -E '^(Total|-  *[A-Z])|committed=' | grep -vE '^\s+\(' | head -60; }
+  | grep -E '^(Total|-  *[A-Z])|committed=|malloc:' | grep -vE '^\s+\(' | head -60; }
+# smaps_by: resident and anonymous MB per mapping (the AOT cache, libjvm.so, anonymous memory...), 0.25 MB and up
+smaps_by() { awk '/^[0-9a-f]+-[0-9a-f]+ / {n = $6; if (n == "") n = "[anonymous]"} /^Rss:/ {r[n] += $2}
+  /^Anonymous:/ {a[n] += $2} END {for (k in r) if (r[k] >= 256) printf "| %s | %.1f | %.1f |\n", k, r[k] / 1024, a[k] / 1024}' \
+  "/proc/$GW_PID/smaps" 2>/dev/null | sort -t'|' -k3 -rn; }
 
 # --- one row per limit
 ROWS=()
@@ -240,7 +246,7 @@ start_run() { # start_run <app dir> <label> <i>: appends "ttfr idle_rss cpu_at_f
   T0=$(now_ms)
   launch "$cg" "$1" "$WORK/start-$2-$3.log"
   local t c; read -r t c <<<"$(first_answer)"
-  sleep 5
+  sleep "$START_SETTLE"
   echo "$t $(rss_mb "$GW_PID") ${c:--} $(anon_mb "$GW_PID") $(file_mb "$GW_PID") $(cut -d' ' -f1 /proc/loadavg)" >> "$WORK/starts-$2"
   stop; cg_remove "$cg"
 }
@@ -264,6 +270,11 @@ if [ "$NMT" = 1 ]; then
   {
     echo "NMT, JAVA_OPTS: $JAVA_OPTS; limit $NMT_LIMIT MiB; first answer after $t ms (CPU ${c:--} ms)"
     echo; echo "## idle, 5 s after the first answer (RSS $(rss_mb "$GW_PID") MB: $(anon_mb "$GW_PID") anon + $(file_mb "$GW_PID") file)"; nmt
+    sleep "$IDLE_SECONDS"   # as the table's idle RSS: the native heap trim (every 20 s) has run
+    echo; echo "## idle, $(( IDLE_SECONDS + 5 )) s after the first answer (RSS $(rss_mb "$GW_PID") MB: $(anon_mb "$GW_PID") anon + $(file_mb "$GW_PID") file)"; nmt
+    echo; echo "Resident by mapping (/proc/<pid>/smaps):"; echo
+    echo "| mapping | resident (MB) | of which anonymous (MB) |"; echo "|---|---:|---:|"; smaps_by
+    "$JAVA25/bin/jcmd" "$GW_PID" GC.class_histogram 2>&1 | tail -1 | awk '{printf "\nJava heap live after a full GC: %.1f MB in %d objects\n", $3 / 1048576, $2}'
     wrk -t2 -c"$CONNS" -d20s "http://127.0.0.1:$PORT/bc/bench/api/v2.0/companies" > /dev/null 2>&1 || true
     echo; echo "## after 20 s of wrk -c$CONNS (RSS $(rss_mb "$GW_PID") MB)"; nmt
     "$JAVA25/bin/jcmd" "$GW_PID" GC.run > /dev/null 2>&1
@@ -288,7 +299,7 @@ col() { awk -v c="$1" '{print $c}' "$WORK/starts-$2" | grep -v '^-$' | median; }
   printf '%s\n' "${ROWS[@]}"
   if [ "$STARTS" -gt 0 ]; then
     echo
-    echo "Start, inside a $START_LIMIT MiB cgroup, medians of $STARTS (interleaved): first proxied 200 with the AOT cache $(col 1 aot) ms, CPU by then $(col 3 aot) ms, RSS 5 s later $(col 2 aot) MB ($(col 4 aot) anon + $(col 5 aot) file); without it $(col 1 noaot) ms, CPU $(col 3 noaot) ms, RSS $(col 2 noaot) MB ($(col 4 noaot) + $(col 5 noaot))."
+    echo "Start, inside a $START_LIMIT MiB cgroup, medians of $STARTS (interleaved): first proxied 200 with the AOT cache $(col 1 aot) ms, CPU by then $(col 3 aot) ms, RSS $START_SETTLE s later $(col 2 aot) MB ($(col 4 aot) anon + $(col 5 aot) file); without it $(col 1 noaot) ms, CPU $(col 3 noaot) ms, RSS $(col 2 noaot) MB ($(col 4 noaot) + $(col 5 noaot))."
     echo "Every start (ms to the first 200, RSS MB, CPU ms, anon MB, file MB, load average): with $(paste -sd';' "$WORK/starts-aot"); without $(paste -sd';' "$WORK/starts-noaot")."
   fi
 } | tee "$RESULTS/footprint.md"
