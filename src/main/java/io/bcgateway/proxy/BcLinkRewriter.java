@@ -52,13 +52,28 @@ public final class BcLinkRewriter {
      *        {@code https://gw.example/bc/contoso/}
      */
     public BcLinkRewriter(String bcBase, String environment, String gatewayPrefix) {
+        this(anchor(bcBase),
+                environment == null ? null : environment.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
+                gatewayPrefix.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** BC's base address as the bytes searched for; it must end with {@code /}. */
+    static byte[] anchor(String bcBase) {
         if (bcBase.isEmpty() || !bcBase.endsWith("/")) {
             throw new IllegalArgumentException("bcBase must end with '/' (was '" + bcBase + "')");
         }
-        this.anchor = bcBase.getBytes(StandardCharsets.US_ASCII);
-        this.environment = environment == null ? null
-                : environment.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-        this.replacement = Unpooled.wrappedBuffer(gatewayPrefix.getBytes(StandardCharsets.UTF_8));
+        return bcBase.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The same from bytes made once per connection ({@link GatewayPrefix}): {@code anchor} as US-ASCII,
+     * {@code environment} lower case as US-ASCII (null on-premises), {@code gatewayPrefix} as UTF-8. Shared
+     * between responses, so only read here.
+     */
+    BcLinkRewriter(byte[] anchor, byte[] environment, byte[] gatewayPrefix) {
+        this.anchor = anchor;
+        this.environment = environment;
+        this.replacement = Unpooled.wrappedBuffer(gatewayPrefix);
     }
 
     /** For one connection's endpoint, with the gateway's prefix for it. */

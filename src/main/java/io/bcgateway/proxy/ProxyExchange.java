@@ -169,7 +169,7 @@ final class ProxyExchange implements UpstreamExchange {
             response.setStatusMessage(upstream.statusMessage());
         }
         HeaderFilter.copyResponseHeaders(upstream.headers(), response.headers());
-        BcAddresses.rewriteHeaders(response.headers(), connection.endpoint(), this::gatewayPrefix);
+        BcAddresses.rewriteHeaders(response.headers(), connection.endpoint(), () -> gatewayPrefix().prefix());
         if (answer.body() != null) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH);
             if (tap != null) {
@@ -178,8 +178,7 @@ final class ProxyExchange implements UpstreamExchange {
             response.end(answer.body());
             return;
         }
-        BcLinkRewriter rewriter = shouldRewriteLinks(upstream)
-                ? BcLinkRewriter.of(connection.endpoint(), gatewayPrefix()) : null;
+        BcLinkRewriter rewriter = shouldRewriteLinks(upstream) ? gatewayPrefix().rewriter() : null;
         if (rewriter != null) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH); // a rewritten link changes the length
         }
@@ -193,15 +192,15 @@ final class ProxyExchange implements UpstreamExchange {
 
     /** A whole body as the caller gets it through {@link BcLinkRewriter} (for the {@link AnswerTap}'s copy). */
     private Buffer rewritten(Buffer whole) {
-        BcLinkRewriter rewriter = BcLinkRewriter.of(connection.endpoint(), gatewayPrefix());
+        BcLinkRewriter rewriter = gatewayPrefix().rewriter();
         Buffer out = rewriter.process(whole);
         Buffer rest = rewriter.finish();
         return rest == null || rest.length() == 0 ? out : out.copy().appendBuffer(rest);
     }
 
     /** This connection's address at the gateway, as the caller reached it, for BC's addresses in an answer. */
-    private String gatewayPrefix() {
-        return GatewayUrl.base(request) + "/bc/" + connection.name() + "/";
+    private GatewayPrefix.Made gatewayPrefix() {
+        return GatewayPrefix.of(request, connection.name(), connection.endpoint());
     }
 
     @Override

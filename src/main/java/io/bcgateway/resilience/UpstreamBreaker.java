@@ -12,6 +12,8 @@ import io.bcgateway.config.ThrottleConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The circuit breaker of one connection (SmallRye Fault Tolerance, named {@code bc-<connection>} so its state is
@@ -42,20 +44,40 @@ public final class UpstreamBreaker {
                         .successThreshold(config.successThreshold())
                         .failOn(BcFailureException.class)
                         .done()
-                        // The attempt is non-blocking and already on the caller's event loop: run it right there
-                        // instead of handing it to SmallRye's executor (a task hop and a context snapshot per call).
-                        // SmallRye still queues the attempt and its completion on the remembered event loop. Running
-                        // them in place (withThreadOffload(true) with a direct executor) allocates ~0.8 KB less per
-                        // request but cost 10-40 % more CPU per request in interleaved runs (issue #15,
-                        // docs/benchmarks.md), so the hops stay.
-                        .withThreadOffload(false)
+                        // The attempt is non-blocking and must start on the caller's event loop, as a task of its
+                        // own: letting the loop finish the batch of requests it is reading before any goes upstream
+                        // measured cheaper than running it in place (issue #15, docs/benchmarks.md). SmallRye's own
+                        // way there (withThreadOffload(false): it "remembers" the event loop) wraps each of its two
+                        // tasks in a context-propagation snapshot of every provider (CDI, OpenTelemetry, ...), which
+                        // the hop does not need: the task runs on the same Vert.x context, where Quarkus keeps the
+                        // request's CDI and OpenTelemetry contexts anyway. So the attempt is handed over by an
+                        // executor of the gateway's (SmallRye's supported offload executor), and the call hands the
+                        // completion back itself (UpstreamCall#accept).
+                        .withThreadOffload(true)
+                        .withThreadOffloadExecutor(UpstreamBreaker::onCallersContext)
                         .build()
                 : null;
     }
 
     /**
-     * Runs one attempt through the breaker. The attempt is passed to SmallRye as it is (the engine's call object is
-     * its own supplier), so going through the breaker allocates nothing of the gateway's own per attempt.
+     * Runs {@code task} on the current Vert.x context as a new task (its event loop, or its worker for a worker
+     * context), without a context snapshot; off Vert.x, in place. SmallRye calls this on the thread that called
+     * {@link #run}, so "current" is the caller's context.
+     */
+    static void onCallersContext(Runnable task) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
+    }
+
+    /**
+     * Runs one attempt through the breaker. With the breaker on, the attempt starts in a new task on the caller's
+     * context (see {@link #onCallersContext}); an open circuit fails at once, without one. The attempt is passed to
+     * SmallRye as it is (the engine's call object is its own supplier), so going through the breaker allocates
+     * nothing of the gateway's own per attempt but that task.
      */
     public CompletionStage<Object> run(Supplier<CompletionStage<Object>> attempt) {
         if (guard == null) {

@@ -11,8 +11,22 @@ import java.time.Instant;
  * @param refreshAt from here on a replacement is fetched in the background while this one is still used
  * @param usableUntil from here on this token is never sent (it is about to expire)
  * @param expiresAt the expiry Entra ID stated
+ * @param authorization the {@code Authorization} header value that carries it ({@code Bearer <value>}): made once
+ *        per token rather than once per request (a token is 1-2 KB, and so was that string per request)
  */
-public record AccessToken(String value, Instant refreshAt, Instant usableUntil, Instant expiresAt) {
+public record AccessToken(String value, Instant refreshAt, Instant usableUntil, Instant expiresAt,
+        String authorization) {
+
+    public AccessToken {
+        if (authorization.length() != value.length() + 7 || !authorization.startsWith("Bearer ")
+                || !authorization.endsWith(value)) {
+            throw new IllegalArgumentException("authorization must be \"Bearer \" followed by the token");
+        }
+    }
+
+    public AccessToken(String value, Instant refreshAt, Instant usableUntil, Instant expiresAt) {
+        this(value, refreshAt, usableUntil, expiresAt, "Bearer " + value);
+    }
 
     /**
      * Derives the refresh and cut-off instants for a token received at {@code receivedAt} and valid for

@@ -213,12 +213,16 @@ public final class UpstreamCall
         connection.breaker().run(this).whenComplete(this);
     }
 
-    /** The breaker's verdict on one attempt, on whatever thread completed it: back to the call's context. */
+    /**
+     * The breaker's verdict on one attempt, on whatever thread completed it: back to the call's context. Through the
+     * breaker, always as a task of its own, as SmallRye handed it back when it chose the event loop itself (see
+     * UpstreamBreaker): the loop first finishes what it is reading.
+     */
     @Override
     public void accept(Object result, Throwable error) {
         attemptResult = result;
         attemptError = error;
-        if (Vertx.currentContext() == context) {
+        if (Vertx.currentContext() == context && !connection.breaker().enabled()) {
             attempted();
         } else {
             context.runOnContext(v -> attempted());
@@ -268,7 +272,7 @@ public final class UpstreamCall
             reachedBc = true;
             exchange.prepare(up);
             connection.metrics().spans().inject(attemptSpan, up.headers());
-            up.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value());
+            up.putHeader(HttpHeaders.AUTHORIZATION, token.authorization());
             up.response().onComplete(res -> {
                 if (res.failed()) {
                     outcome.completeExceptionally(transportFailure(res.cause()));

@@ -40,6 +40,22 @@ class HeaderFilterTest {
     }
 
     @Test
+    void aConnectionHeaderListingOnlyHopByHopNamesListsNothingElse() {
+        assertTrue(HeaderFilter.connectionListed(MultiMap.caseInsensitiveMultiMap().add("Connection", "Keep-Alive"))
+                .isEmpty());
+        assertEquals(java.util.Set.of("close"),
+                HeaderFilter.connectionListed(MultiMap.caseInsensitiveMultiMap().add("Connection", "close")));
+        assertEquals(java.util.Set.of("keep-alive", "x-foo"), HeaderFilter.connectionListed(
+                MultiMap.caseInsensitiveMultiMap().add("Connection", "keep-alive").add("Connection", "X-Foo")));
+        MultiMap answer = MultiMap.caseInsensitiveMultiMap().add("Connection", "keep-alive")
+                .add("Keep-Alive", "timeout=5").add("Content-Type", "application/json");
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        HeaderFilter.copyResponseHeaders(answer, out);
+        assertEquals(1, out.size());
+        assertEquals("application/json", out.get("Content-Type"));
+    }
+
+    @Test
     void neverForwardsTheCallersCredentialsHostOrForwardingInfo() {
         MultiMap in = MultiMap.caseInsensitiveMultiMap()
                 .add("Authorization", "Bearer caller-token").add("Cookie", "session=1").add("Host", "gw:8080")

@@ -74,6 +74,20 @@ class CallerPolicyTest {
     }
 
     @Test
+    void anUnrestrictedPolicyAllowsEveryPathButStillRefusesBadEscapesAndUnknownMethods() {
+        CallerPolicy everything = CallerPolicy.everything("local");
+        assertNull(everything.denyRequest("sim", "GET", "api/v2.0/" + COMPANY + "/customers"));
+        assertNull(everything.denyRequest("any", "DELETE", "API/v2.0/" + COMPANY + "/Customers(42)"));
+        assertNull(everything.denyRequest("sim", "GET", ""));
+        assertNull(everything.denyRequest("sim", "GET", "api/v2.0/companies%285a1b%29/%63ustomers"));
+        assertEquals("gateway.caller-auth.callers.local.paths",
+                everything.denyRequest("sim", "GET", "api/v2.0/companies(1)/customers%zz").rule(),
+                "malformed escapes are refused whatever the policy");
+        assertEquals("gateway.caller-auth.callers.local.methods",
+                everything.denyRequest("sim", "OPTIONS", "api/v2.0/companies").rule());
+    }
+
+    @Test
     void aBatchIsAllowedOnlyWhenEveryOperationIs() {
         CallerPolicy reader = new CallerPolicy("reader", Set.of("sim"), Set.of("GET"),
                 List.of(PathPattern.compile("api/v2.0/companies(*)/customers*/**")), null);
