@@ -8,10 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -85,15 +82,11 @@ class TokenPrefetchIT {
 
     /** The packaged gateway with one connection "warm" for {@link #CLIENT}; returns its base URL once it listens. */
     private String start(String secret) {
-        Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
-        assertTrue(Files.exists(jar), "package the gateway first: " + jar);
         String p = "-Dgateway.connections.warm.";
-        List<String> args = new ArrayList<>(List.of("-Xmx96m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0",
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
+        gateway = JavaProcess.startPackagedGateway(List.of(
                 p + "tenant-id=" + SimulatorClient.TENANT, p + "client-id=" + CLIENT, p + "client-secret=" + secret,
                 p + "environment=production", p + "base-url=" + simulator.baseUrl(),
-                p + "token-url=" + simulator.tokenUrl(), "-jar", jar.toString()));
-        gateway = JavaProcess.start("gateway", Pattern.compile("Listening on: (http://[^\\s]+:\\d+)"), args);
+                p + "token-url=" + simulator.tokenUrl()));
         return gateway.awaitReady();
     }
 

@@ -101,16 +101,11 @@ class UnusedFeaturesIT {
 
     /** The packaged gateway, production profile, one connection "lean", its class loading logged to {@code log}. */
     private String start(Path log) {
-        Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
-        assertTrue(Files.exists(jar), "package the gateway first: " + jar);
         String p = "-Dgateway.connections.lean.";
-        List<String> args = new ArrayList<>(List.of("-Xmx96m", "-Xlog:class+load=info:file=" + log,
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0",
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
+        gateway = JavaProcess.startPackagedGateway(List.of("-Xlog:class+load=info:file=" + log,
                 p + "tenant-id=" + SimulatorClient.TENANT, p + "client-id=" + CLIENT, p + "client-secret=" + SECRET,
                 p + "environment=production", p + "base-url=" + simulator.baseUrl(),
-                p + "token-url=" + simulator.tokenUrl(), "-jar", jar.toString()));
-        gateway = JavaProcess.start("gateway", Pattern.compile("Listening on: (http://[^\\s]+:\\d+)"), args);
+                p + "token-url=" + simulator.tokenUrl()));
         return gateway.awaitReady();
     }
 

@@ -8,8 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,18 +101,13 @@ class StdoutAccessLogIT {
 
     /** The packaged gateway (production profile, default logging) on the simulator's connection "sim". */
     private String start(Map<String, String> simulatorConfig) {
-        Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
-        assertTrue(Files.exists(jar), "package the gateway first: " + jar);
-        List<String> args = new ArrayList<>(List.of("-Xmx96m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0",
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0", "-Dquarkus.shutdown.timeout=20s",
-                "-Dgateway.coalesce.enabled=false"));
+        List<String> settings = new ArrayList<>(List.of("-Dquarkus.shutdown.timeout=20s", "-Dgateway.coalesce.enabled=false"));
         simulatorConfig.forEach((k, v) -> {
             if (k.startsWith("gateway.connections.sim.")) {
-                args.add("-D" + k + "=" + v);
+                settings.add("-D" + k + "=" + v);
             }
         });
-        args.addAll(List.of("-jar", jar.toString()));
-        gateway = JavaProcess.start("gateway", Pattern.compile("Listening on: (http://[^\\s]+:\\d+)"), args);
+        gateway = JavaProcess.startPackagedGateway(settings);
         return gateway.awaitReady();
     }
 }

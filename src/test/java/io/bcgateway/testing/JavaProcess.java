@@ -50,6 +50,26 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /** Starts {@code java <jvmArgs...>}; {@link #awaitReady} waits for the ready line. */
+    /** Quarkus' start line, which names the URL the gateway listens on. */
+    public static final Pattern GATEWAY_LISTENING = Pattern.compile("Listening on: (http://[^\\s]+:\\d+)");
+
+    /**
+     * The packaged gateway ({@code target/quarkus-app}, production profile) on loopback, its HTTP and management
+     * ports chosen at start and its heap capped at 96 MB; {@code settings} (JVM flags and {@code -D} keys) go
+     * before {@code -jar}. {@link #awaitReady()} gives its base URL once it listens.
+     */
+    public static JavaProcess startPackagedGateway(List<String> settings) {
+        Path jar = Path.of(System.getProperty("basedir", "."), "target", "quarkus-app", "quarkus-run.jar");
+        if (!java.nio.file.Files.exists(jar)) {
+            throw new IllegalStateException("package the gateway first: " + jar);
+        }
+        List<String> args = new ArrayList<>(List.of("-Xmx96m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0",
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0"));
+        args.addAll(settings);
+        args.addAll(List.of("-jar", jar.toString()));
+        return start("gateway", GATEWAY_LISTENING, args);
+    }
+
     public static JavaProcess start(String name, Pattern readyLine, List<String> jvmArgs) {
         return start(name, readyLine, jvmArgs, java.util.Map.of());
     }
