@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,9 +49,7 @@ public class MutualTlsProfile implements QuarkusTestProfile {
 
     private static Path createStores() {
         try {
-            Path dir = Files.createTempDirectory("bc-gateway-mtls");
-            // The stores live as long as the test JVM (Quarkus reads them at every start of this profile).
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            Path dir = TempDirs.deletedAtExit("bc-gateway-mtls");
             for (String client : List.of("order-service", "stranger")) {
                 keytool(dir, "-genkeypair", "-alias", client, "-keyalg", "RSA", "-keysize", "2048", "-dname",
                         "CN=" + client, "-validity", "2", "-keystore", client + ".p12");
@@ -63,14 +60,6 @@ public class MutualTlsProfile implements QuarkusTestProfile {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory left behind is not worth failing the run for
         }
     }
 
