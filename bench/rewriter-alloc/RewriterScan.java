@@ -6,7 +6,8 @@
 //   python3 bench/overhead/page.py /tmp/rs/www http://127.0.0.1:41234/BC 20
 //   ./mvnw -q compile dependency:build-classpath -Dmdep.outputFile=/tmp/rs/cp.txt
 //   javac -d /tmp/rs/out -cp target/classes:$(cat /tmp/rs/cp.txt) /tmp/rs/BcLinkRewriterOld.java bench/rewriter-alloc/RewriterScan.java
-//   java -cp /tmp/rs/out:target/classes:$(cat /tmp/rs/cp.txt) io.bcgateway.proxy.RewriterScan /tmp/rs/www/customers.json
+//   java -cp /tmp/rs/out:target/classes:$(cat /tmp/rs/cp.txt) io.bcgateway.proxy.RewriterScan /tmp/rs/www/customers.json \
+//       /tmp/rs/www/customers-paged.json
 package io.bcgateway.proxy;
 
 import java.lang.management.ManagementFactory;
@@ -35,19 +36,25 @@ public class RewriterScan {
     static final int PAIRS = 7;
 
     public static void main(String[] args) throws Exception {
-        String page = Files.readString(Path.of(args[0]));
-        // The page's own BC address (on-premises shape, as bench/overhead.sh configures it), and the same page as
-        // BC online writes it (tenant and environment after /v2.0/).
+        // The pages' own BC address (on-premises shape, as bench/overhead.sh configures it), and the same pages as
+        // BC online writes them (tenant and environment after /v2.0/).
         String onPremBase = "http://127.0.0.1:41234/BC/";
         String onlineBase = "https://api.businesscentral.dynamics.com/v2.0/";
-        String online = page.replace(onPremBase, onlineBase + "7e1f6a4c-2b1d-4c8e-9a53-0d6a1c2b3e4f/Production/");
+        String tenantEnv = "7e1f6a4c-2b1d-4c8e-9a53-0d6a1c2b3e4f/Production/";
         String gw = "http://127.0.0.1:8080/bc/bench/";
         System.out.println("java " + System.getProperty("java.version") + ", " + PAGES + " pages per measurement, "
                 + PAIRS + " interleaved pairs, medians");
         System.out.println("| page | piece | old CPU ns/page | new CPU ns/page | old B/page | new B/page |");
         System.out.println("|---|---|---|---|---|---|");
-        for (String[] c : new String[][] { { "plain, on-premises anchor", page, onPremBase, null },
-                { "plain, online anchor", online, onlineBase, "production" } }) {
+        List<String[]> cases = new ArrayList<>();
+        for (String file : args) {
+            String page = Files.readString(Path.of(file));
+            String name = Path.of(file).getFileName().toString();
+            cases.add(new String[] { name + ", on-premises anchor", page, onPremBase, null });
+            cases.add(new String[] { name + ", online anchor", page.replace(onPremBase, onlineBase + tenantEnv),
+                onlineBase, "production" });
+        }
+        for (String[] c : cases) {
             byte[] anchor = c[2].getBytes(StandardCharsets.US_ASCII);
             AnchorSearch search = new AnchorSearch(anchor);
             byte[] env = c[3] == null ? null : c[3].getBytes(StandardCharsets.US_ASCII);

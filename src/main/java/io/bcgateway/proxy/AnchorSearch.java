@@ -1,7 +1,6 @@
 package io.bcgateway.proxy;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
@@ -20,8 +19,6 @@ import java.util.Arrays;
  */
 final class AnchorSearch {
 
-    /** Eight bytes of an array as one little-endian long, at any index (one load, not eight). */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
 
@@ -73,14 +70,18 @@ final class AnchorSearch {
     /**
      * The first index of {@code b} in {@code a[from, to)}, or -1: sixteen bytes per step, each eight as a long in
      * which a byte equal to {@code b} becomes zero and is found by the "has a zero byte" test (the lowest flagged
-     * byte is always a true zero; flags above it may not be, and are not looked at).
+     * byte is always a true zero; flags above it may not be, and are not looked at). The longs are read through a
+     * {@code ByteBuffer} view, one load each (the JIT removes the view object): a {@code VarHandle} would do the same
+     * on the JVM, but in a native image it is a method-handle call per read unless the image initialises this class
+     * at build time (oracle/graal#14476).
      */
     static int indexOf(byte[] a, int from, int to, byte b) {
         long pattern = (b & 0xFFL) * ONES;
+        ByteBuffer longs = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
         int i = from;
         for (; i <= to - 16; i += 16) {
-            long x = (long) LONGS.get(a, i) ^ pattern;
-            long y = (long) LONGS.get(a, i + 8) ^ pattern;
+            long x = longs.getLong(i) ^ pattern;
+            long y = longs.getLong(i + 8) ^ pattern;
             long zx = (x - ONES) & ~x & HIGHS;
             long zy = (y - ONES) & ~y & HIGHS;
             if ((zx | zy) != 0) {
