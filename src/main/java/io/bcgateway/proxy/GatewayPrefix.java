@@ -18,10 +18,7 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class GatewayPrefix {
 
-    /**
-     * What a connection's answers are rewritten with, for one gateway base. The arrays are never written to; the
-     * anchor's search table is made here once rather than per response.
-     */
+    /** What a connection's answers are rewritten with, for one gateway base. The arrays are never written to. */
     record Made(BcEndpoint endpoint, String base, String prefix, byte[] prefixBytes, AnchorSearch anchor,
             byte[] environment) {
 
