@@ -19,8 +19,8 @@ import io.vertx.core.buffer.Buffer;
  * <p>It does not parse the body: it looks for BC's base address bytes (for example
  * {@code https://api.businesscentral.dynamics.com/v2.0/}) and, online, the environment segment after them, which
  * BC may precede with the tenant and capitalise its own way ({@code …/v2.0/{tenant}/Production/}); that whole
- * prefix becomes the gateway's ({@code https://gw.example/bc/contoso/}). The scan jumps from one occurrence of the
- * address's first byte to the next with Netty's vectorised {@code indexOf}; only the bytes of a candidate that a
+ * prefix becomes the gateway's ({@code https://gw.example/bc/contoso/}). The scan looks for the address's last
+ * byte in a piece's byte array, eight bytes at a time ({@link AnchorSearch}); only the bytes of a candidate that a
  * piece boundary cuts are held back (at most {@link #maxCandidateLength()} bytes) until the next piece decides it.
  * A piece without an address passes on as the same buffer; a rewritten one is a composite of slices of it and the
  * gateway's prefix, not a copy. The output does not depend on where the pieces are cut.
@@ -36,7 +36,7 @@ public final class BcLinkRewriter {
     private static final int NO = -1;
     private static final int NEED_MORE = -2;
 
-    private final byte[] anchor;
+    private final AnchorSearch anchor;
     /** Lower case; null on-premises, where the anchor is the whole prefix. */
     private final byte[] environment;
     private final ByteBuf replacement;
@@ -52,7 +52,7 @@ public final class BcLinkRewriter {
      *        {@code https://gw.example/bc/contoso/}
      */
     public BcLinkRewriter(String bcBase, String environment, String gatewayPrefix) {
-        this(anchor(bcBase),
+        this(new AnchorSearch(anchor(bcBase)),
                 environment == null ? null : environment.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
                 gatewayPrefix.getBytes(StandardCharsets.UTF_8));
     }
@@ -70,7 +70,7 @@ public final class BcLinkRewriter {
      * {@code environment} lower case as US-ASCII (null on-premises), {@code gatewayPrefix} as UTF-8. Shared
      * between responses, so only read here.
      */
-    BcLinkRewriter(byte[] anchor, byte[] environment, byte[] gatewayPrefix) {
+    BcLinkRewriter(AnchorSearch anchor, byte[] environment, byte[] gatewayPrefix) {
         this.anchor = anchor;
         this.environment = environment;
         this.replacement = Unpooled.wrappedBuffer(gatewayPrefix);
@@ -83,7 +83,7 @@ public final class BcLinkRewriter {
 
     /** The most bytes held back between two pieces. */
     int maxCandidateLength() {
-        return anchor.length + (environment == null ? 0 : 2 * (MAX_SEGMENT + 1));
+        return anchor.length() + (environment == null ? 0 : 2 * (MAX_SEGMENT + 1));
     }
 
     /** Processes the next piece and returns what may be sent now (possibly {@code chunk} itself, possibly empty). */
@@ -121,7 +121,7 @@ public final class BcLinkRewriter {
         }
         int pos = from;
         while (pos < len) {
-            int at = bytes.indexOf(base + pos, base + len, anchor[0]);
+            int at = nextCandidate(bytes, base + pos, base + len);
             if (at < 0) {
                 break;
             }
@@ -148,6 +148,22 @@ public final class BcLinkRewriter {
         return emit(out, from < len ? bytes.slice(base + from, len - from) : null);
     }
 
+    /**
+     * The index of the next place in {@code [from, to)} where BC's address may start, or -1. On a piece with a
+     * backing array (Vert.x hands BC's answer over as heap buffers) that is only a whole occurrence of the anchor,
+     * found by {@link AnchorSearch}, or where the end of the piece cuts one; otherwise every occurrence of the
+     * anchor's first byte, found by Netty's {@code indexOf}, for {@link #match} to decide. Either way {@link #match}
+     * gets every place where it would not answer {@link #NO}, in order, so both give the same output.
+     */
+    private int nextCandidate(ByteBuf bytes, int from, int to) {
+        if (!bytes.hasArray()) {
+            return bytes.indexOf(from, to, anchor.first());
+        }
+        int offset = bytes.arrayOffset();
+        int at = anchor.find(bytes.array(), offset + from, offset + to);
+        return at < 0 ? at : at - offset;
+    }
+
     /** What is still held back at the end of the body (a cut-off candidate, passed on as it came). */
     public Buffer finish() {
         Buffer rest = held == null ? Buffer.buffer(0) : held;
@@ -160,15 +176,16 @@ public final class BcLinkRewriter {
      * {@code limit} comes before the answer.
      */
     private int match(ByteBuf b, int p, int limit) {
-        for (int i = 0; i < anchor.length; i++) {
+        byte[] a = anchor.bytes();
+        for (int i = 0; i < a.length; i++) {
             if (p + i >= limit) {
                 return NEED_MORE;
             }
-            if (b.getByte(p + i) != anchor[i]) {
+            if (b.getByte(p + i) != a[i]) {
                 return NO;
             }
         }
-        int q = p + anchor.length;
+        int q = p + a.length;
         if (environment == null) {
             return q;
         }

@@ -19,7 +19,7 @@ import io.vertx.core.http.HttpServerRequest;
 final class GatewayPrefix {
 
     /** What a connection's answers are rewritten with, for one gateway base. The arrays are never written to. */
-    record Made(BcEndpoint endpoint, String base, String prefix, byte[] prefixBytes, byte[] anchor,
+    record Made(BcEndpoint endpoint, String base, String prefix, byte[] prefixBytes, AnchorSearch anchor,
             byte[] environment) {
 
         BcLinkRewriter rewriter() {
@@ -42,7 +42,7 @@ final class GatewayPrefix {
         String prefix = base + "/bc/" + connection + "/";
         String environment = endpoint.environment().orElse(null);
         made = new Made(endpoint, base, prefix, prefix.getBytes(StandardCharsets.UTF_8),
-                BcLinkRewriter.anchor(endpoint.linkBase()),
+                new AnchorSearch(BcLinkRewriter.anchor(endpoint.linkBase())),
                 environment == null ? null : environment.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
         LAST.put(connection, made);
         return made;

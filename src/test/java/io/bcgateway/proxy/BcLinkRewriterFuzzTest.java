@@ -9,6 +9,7 @@ import java.util.Arrays;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -33,6 +34,7 @@ class BcLinkRewriterFuzzTest {
 
         byte[] whole = rewrite(page, new int[0]);
         assertArrayEquals(whole, rewrite(page, cuts), "cut at " + Arrays.toString(cuts));
+        assertArrayEquals(whole, rewrite(page, cuts, true), "off-heap pieces cut at " + Arrays.toString(cuts));
         assertFalse(hasEnvironmentAddress(new String(whole, StandardCharsets.ISO_8859_1)),
                 "BC's address survived the rewrite");
     }
@@ -49,6 +51,14 @@ class BcLinkRewriterFuzzTest {
 
     /** The page through one rewriter, fed in pieces ending at the given cut points (taken modulo the length). */
     static byte[] rewrite(byte[] page, int[] cuts) {
+        return rewrite(page, cuts, false);
+    }
+
+    /**
+     * The same with the pieces in off-heap buffers ({@code direct}), which the rewriter scans through Netty rather
+     * than through their (absent) backing array.
+     */
+    static byte[] rewrite(byte[] page, int[] cuts, boolean direct) {
         BcLinkRewriter rewriter = new BcLinkRewriter(BC_BASE, ENVIRONMENT, GATEWAY);
         int[] points = new int[cuts.length];
         for (int i = 0; i < cuts.length; i++) {
@@ -58,11 +68,16 @@ class BcLinkRewriterFuzzTest {
         Buffer out = Buffer.buffer();
         int from = 0;
         for (int point : points) {
-            out.appendBuffer(rewriter.process(Buffer.buffer(Arrays.copyOfRange(page, from, point))));
+            out.appendBuffer(rewriter.process(piece(page, from, point, direct)));
             from = point;
         }
-        out.appendBuffer(rewriter.process(Buffer.buffer(Arrays.copyOfRange(page, from, page.length))));
+        out.appendBuffer(rewriter.process(piece(page, from, page.length, direct)));
         out.appendBuffer(rewriter.finish());
         return out.getBytes();
+    }
+
+    private static Buffer piece(byte[] page, int from, int to, boolean direct) {
+        return direct ? Buffer.buffer(Unpooled.directBuffer(to - from).writeBytes(page, from, to - from))
+                : Buffer.buffer(Arrays.copyOfRange(page, from, to));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -15,6 +16,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.bcgateway.connection.BcEndpoint;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
 class BcLinkRewriterTest {
@@ -38,13 +41,45 @@ class BcLinkRewriterTest {
 
     /** Feeds {@code text} cut at {@code cuts} (sorted offsets) and returns what came out. */
     private static String run(BcLinkRewriter r, byte[] bytes, List<Integer> cuts) {
+        return run(r, bytes, cuts, Piece.HEAP);
+    }
+
+    /** How a piece's bytes are held: the rewriter scans a backing array directly, and anything else by Netty. */
+    enum Piece {
+        /** As Vert.x hands BC's answer over: a heap buffer of its own. */
+        HEAP,
+        /** A window into a larger array, at a non-zero array offset and reader index. */
+        HEAP_SLICE,
+        /** Off-heap memory, without a backing array. */
+        DIRECT;
+
+        Buffer of(byte[] bytes, int from, int length) {
+            switch (this) {
+                case HEAP:
+                    return Buffer.buffer().appendBytes(bytes, from, length);
+                case HEAP_SLICE: {
+                    byte[] padded = new byte[length + 10];
+                    Arrays.fill(padded, (byte) 'h'); // the anchor's first byte, outside the window
+                    System.arraycopy(bytes, from, padded, 7, length);
+                    ByteBuf b = Unpooled.wrappedBuffer(padded, 3, length + 4);
+                    b.readerIndex(4);
+                    b.writerIndex(4 + length);
+                    return Buffer.buffer(b);
+                }
+                default:
+                    return Buffer.buffer(Unpooled.directBuffer(length).writeBytes(bytes, from, length));
+            }
+        }
+    }
+
+    private static String run(BcLinkRewriter r, byte[] bytes, List<Integer> cuts, Piece piece) {
         Buffer out = Buffer.buffer();
         int from = 0;
         for (int cut : cuts) {
-            out.appendBuffer(r.process(Buffer.buffer().appendBytes(bytes, from, cut - from)));
+            out.appendBuffer(r.process(piece.of(bytes, from, cut - from)));
             from = cut;
         }
-        out.appendBuffer(r.process(Buffer.buffer().appendBytes(bytes, from, bytes.length - from)));
+        out.appendBuffer(r.process(piece.of(bytes, from, bytes.length - from)));
         out.appendBuffer(r.finish());
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -150,6 +185,79 @@ class BcLinkRewriterTest {
     void passesAPieceWithoutAnAddressThroughAsTheSameBuffer() {
         Buffer chunk = Buffer.buffer("{\"value\":[{\"id\":\"1\",\"phoneNumber\":\"https://other/\"}]}");
         assertSame(chunk, rewriter().process(chunk));
+        byte[] bytes = chunk.getBytes();
+        for (Piece piece : Piece.values()) {
+            Buffer same = piece.of(bytes, 0, bytes.length);
+            assertSame(same, rewriter().process(same), piece.name());
+        }
+    }
+
+    @Test
+    void anAddressCutBetweenTwoPiecesAtAnyOffsetIsRewritten() {
+        String address = BC + TENANT + "/Production/";
+        String page = "{\"@odata.context\":\"" + address + "api/v2.0/$metadata\"}";
+        String want = "{\"@odata.context\":\"" + GW + "api/v2.0/$metadata\"}";
+        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+        int start = page.indexOf(address);
+        for (Piece piece : Piece.values()) {
+            for (int cut = start; cut <= start + address.length(); cut++) {
+                assertEquals(want, run(rewriter(), bytes, List.of(cut), piece), piece + " cut at " + cut);
+                // And in three pieces: the second one lies wholly inside the address.
+                for (int second = cut; second <= start + address.length(); second += 7) {
+                    assertEquals(want, run(rewriter(), bytes, List.of(cut, second), piece),
+                            piece + " cut at " + cut + " and " + second);
+                }
+            }
+        }
+    }
+
+    @Test
+    void lookalikesThatDifferOnlyNearTheEndAreLeftAlone() {
+        StringBuilder page = new StringBuilder("{");
+        for (int i = 1; i < BC.length(); i++) {
+            // BC's address with one byte changed, at every position, then a real one right after.
+            String almost = BC.substring(0, i) + (BC.charAt(i) == 'x' ? 'y' : 'x') + BC.substring(i + 1);
+            page.append('"').append(almost).append("production/\",\"").append(BC.substring(0, i)).append('"');
+        }
+        page.append("\"" + BC + "production/api\"}");
+        String text = page.toString();
+        String want = expected(text);
+        assertTrue(want.endsWith("\"" + GW + "api\"}") && want.indexOf(GW) == want.lastIndexOf(GW), want);
+        for (Piece piece : Piece.values()) {
+            for (int size : new int[] {1, 2, 5, BC.length() - 1, BC.length(), BC.length() + 1, 100, text.length()}) {
+                List<Integer> cuts = new ArrayList<>();
+                for (int at = size; at < text.length(); at += size) {
+                    cuts.add(at);
+                }
+                assertEquals(want, run(rewriter(), text.getBytes(StandardCharsets.UTF_8), cuts, piece),
+                        piece + " in pieces of " + size);
+            }
+        }
+    }
+
+    @Test
+    void heapSlicesAndDirectPiecesGiveWhatHeapPiecesGive() {
+        String[] parts = { BC, BC + TENANT + "/", "Production/", "production/", "h", "https:/", BC.substring(0, 30),
+                "/", "x", "\"", "Ø", "api/v2.0/customers", TENANT };
+        Random random = new Random(15);
+        for (int run = 0; run < 500; run++) {
+            StringBuilder text = new StringBuilder();
+            int n = 1 + random.nextInt(12);
+            for (int i = 0; i < n; i++) {
+                text.append(parts[random.nextInt(parts.length)]);
+            }
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            List<Integer> cuts = new ArrayList<>();
+            for (int i = 1; i < bytes.length; i++) {
+                if (random.nextInt(6) == 0) {
+                    cuts.add(i);
+                }
+            }
+            for (Piece piece : Piece.values()) {
+                assertEquals(expected(text.toString()), run(rewriter(), bytes, cuts, piece),
+                        piece + " text " + text + " cuts " + cuts);
+            }
+        }
     }
 
     @Test

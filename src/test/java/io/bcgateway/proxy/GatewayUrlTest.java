@@ -92,7 +92,7 @@ class GatewayUrlTest {
         BcEndpoint endpoint = BcEndpoint.of("https://api.businesscentral.dynamics.com", java.util.Optional.of("Production"));
         GatewayPrefix.Made made = new GatewayPrefix.Made(endpoint, "https://gw", "https://gw/bc/c/",
                 "https://gw/bc/c/".getBytes(StandardCharsets.UTF_8),
-                endpoint.linkBase().getBytes(StandardCharsets.US_ASCII), "production".getBytes(StandardCharsets.US_ASCII));
+                new AnchorSearch(endpoint.linkBase().getBytes(StandardCharsets.US_ASCII)), "production".getBytes(StandardCharsets.US_ASCII));
         String page = "{\"@odata.context\":\"https://api.businesscentral.dynamics.com/v2.0/production/api/v2.0/$metadata\"}";
         for (int i = 0; i < 2; i++) { // twice from the same bytes: the rewriter only reads them
             BcLinkRewriter rewriter = made.rewriter();

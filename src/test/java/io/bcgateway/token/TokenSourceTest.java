@@ -154,6 +154,6 @@ class TokenSourceTest {
         assertEquals(Instant.EPOCH.plusSeconds(9), t.usableUntil());
         assertEquals(Instant.EPOCH.plusSeconds(5), t.refreshAt());
         assertFalse(t.toString().contains("eyJ0eXAiOiJKV1Qi"));
-        assertEquals("Bearer eyJ0eXAiOiJKV1Qi.payload.sig", t.authorization(), "the header BC gets, made once");
+        assertEquals("Bearer eyJ0eXAiOiJKV1Qi.payload.sig", t.authorization().toString(), "the header BC gets, made once");
     }
 }
