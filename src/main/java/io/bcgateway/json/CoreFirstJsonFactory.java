@@ -25,6 +25,15 @@ public final class CoreFirstJsonFactory implements JsonFactory {
 
     @Override
     public JsonCodec codec() {
-        return new CoreFirstJsonCodec(DatabindCodec::new);
+        return new CoreFirstJsonCodec(CoreFirstJsonFactory::dataBinding);
+    }
+
+    /**
+     * A method of this class, not {@code DatabindCodec::new}: a constructor reference loads {@code DatabindCodec}
+     * when the codec is made, and the AOT cache's training run then verifies it, loading ~20 data-binding classes
+     * that every start would load again. This way it is loaded by the first POJO only.
+     */
+    private static JsonCodec dataBinding() {
+        return new DatabindCodec();
     }
 }
