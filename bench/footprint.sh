@@ -19,6 +19,7 @@
 #                          START_SETTLE=5 (s after the first answer at which each start's RSS is read)
 #                          REBUILD=1 (rebuild and retrain the image copy)
 #                          TRACING=false (with REBUILD=1: the image built with --build-arg TRACING=false)
+#                          CALLER_JWT=false (with REBUILD=1: --build-arg CALLER_JWT=false, no bearer-token validation)
 #
 # Root only (it creates cgroups under /sys/fs/cgroup; v1 memory controller or v2 memory.max). The BC + Entra
 # simulator runs outside the cgroup: the limit is the gateway's alone. Loopback only; every process and cgroup it
@@ -92,6 +93,7 @@ if [ -z "${IMAGE_DIR:-}" ] && { [ -n "${REBUILD:-}" ] || [ ! -f "$APP/app.aot" ]
       | grep -q AotQuarkusEntryPoint; then
     echo "building the aot-jar with Java 25 (as the image's build stage)" >&2
     notracing=(); [ "$TRACING" = false ] && notracing=(-Dquarkus.otel.enabled=false)   # as Dockerfile.jvm's TRACING
+    [ "${CALLER_JWT:-true}" = false ] && notracing+=(-Dquarkus.oidc.enabled=false)   # and its CALLER_JWT
     (cd "$ROOT" && JAVA_HOME=$JAVA25 PATH="$JAVA25/bin:$PATH" ./mvnw -B -q package -DskipTests \
         -Dquarkus.package.jar.aot.enabled=true "${notracing[@]}" > "$WORK/build.log" 2>&1)
   fi

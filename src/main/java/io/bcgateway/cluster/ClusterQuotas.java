@@ -72,9 +72,10 @@ public class ClusterQuotas {
         this.clock = clock;
         this.store = store;
         // A random part per start: a pod restarted under the same name (and pid 1) must not reuse the lease ids of
-        // its previous life, which may still be held in Redis until they expire.
-        this.replicaId = config.replicaId().orElseGet(ClusterQuotas::defaultReplicaId) + "/"
-                + Long.toHexString(new java.security.SecureRandom().nextLong());
+        // its previous life, which may still be held in Redis until they expire. Only cluster mode names leases:
+        // without it no SecureRandom is seeded and no host name looked up at start (issue 14).
+        this.replicaId = config.enabled() ? config.replicaId().orElseGet(ClusterQuotas::defaultReplicaId) + "/"
+                + Long.toHexString(new java.security.SecureRandom().nextLong()) : null;
         if (config.enabled()) {
             if (config.expectedReplicas() < 1) {
                 throw ConfigRefusal.of("gateway.cluster.expected-replicas", "must be at least 1");

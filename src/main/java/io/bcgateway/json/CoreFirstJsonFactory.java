@@ -1,22 +1,20 @@
 package io.bcgateway.json;
 
-import java.util.Comparator;
-
-import io.vertx.core.ServiceHelper;
-import io.vertx.core.json.jackson.JacksonFactory;
+import io.vertx.core.json.jackson.DatabindCodec;
 import io.vertx.core.spi.JsonFactory;
 import io.vertx.core.spi.json.JsonCodec;
 
 /**
  * Vert.x's JSON factory for the gateway (registered in {@code META-INF/services/io.vertx.core.spi.JsonFactory}, ahead
  * of Quarkus' own by {@link #order()}): {@code JsonObject}, {@code JsonArray} and plain values are read and written
- * with jackson-core's streaming parser, and only a Java object that is not JSON (a POJO, {@code mapTo}) goes to the
- * codec Vert.x would have used without this factory, Quarkus' {@code ObjectMapper}-backed one.
+ * with jackson-core's streaming parser, and only a Java object that is not JSON (a POJO, {@code mapTo}) goes to
+ * Vert.x's data-binding codec ({@link DatabindCodec}, its own {@code ObjectMapper}, made on first need).
  *
- * <p>Why: every token grant parses Entra's answer into a {@code JsonObject}. Through Quarkus' codec that first parse
- * builds the application's {@code ObjectMapper} with its modules: ~460 Jackson classes and their objects that the
- * gateway never uses, and that a JDK AOT cache then loads on every start (docs/deployment.md, "Footprint": idle RSS
- * 104 -> 102 MB).
+ * <p>Why: every token grant parses Entra's answer into a {@code JsonObject}. Through a data-binding codec that first
+ * parse builds an {@code ObjectMapper} with its modules: ~460 Jackson classes and their objects that the gateway
+ * never uses, and that a JDK AOT cache then loads on every start (docs/deployment.md, "Footprint": idle RSS
+ * 104 -> 102 MB). Not Quarkus' codec for the POJOs: it asks CDI for Quarkus' {@code ObjectMapper} bean, which only
+ * the quarkus-jackson extension makes, and the gateway leaves that extension out (issue 14, "Idle RSS").
  */
 public final class CoreFirstJsonFactory implements JsonFactory {
 
@@ -27,15 +25,15 @@ public final class CoreFirstJsonFactory implements JsonFactory {
 
     @Override
     public JsonCodec codec() {
-        return new CoreFirstJsonCodec(CoreFirstJsonFactory::nextCodec);
+        return new CoreFirstJsonCodec(CoreFirstJsonFactory::dataBinding);
     }
 
-    /** The codec of the factory Vert.x would pick if this one were absent (Vert.x's own when there is none). */
-    static JsonCodec nextCodec() {
-        return ServiceHelper.loadFactories(JsonFactory.class).stream()
-                .filter(factory -> !(factory instanceof CoreFirstJsonFactory))
-                .min(Comparator.comparingInt(JsonFactory::order))
-                .orElse(JacksonFactory.INSTANCE)
-                .codec();
+    /**
+     * A method of this class, not {@code DatabindCodec::new}: a constructor reference loads {@code DatabindCodec}
+     * when the codec is made, and the AOT cache's training run then verifies it, loading ~20 data-binding classes
+     * that every start would load again. This way it is loaded by the first POJO only.
+     */
+    private static JsonCodec dataBinding() {
+        return new DatabindCodec();
     }
 }

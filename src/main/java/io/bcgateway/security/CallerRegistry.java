@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.Config;
@@ -27,6 +28,8 @@ import io.bcgateway.config.ConfigRefusal;
 import io.bcgateway.config.CallerAuthConfig;
 import io.bcgateway.config.GatewayConfig;
 import io.quarkus.runtime.Startup;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 
 /**
  * The configured callers, checked once at start-up: a configuration that would let the wrong callers in (no
@@ -56,12 +59,19 @@ public class CallerRegistry {
     private final Map<String, CallerAuthConfig.Caller> tokenCallers = new TreeMap<>();
     private final Map<String, Caller> callers = new TreeMap<>();
 
+    /**
+     * @param tokenValidators quarkus-oidc's bearer-token validation; none in a gateway built without it
+     *        ({@code -Dquarkus.oidc.enabled=false}, the image's {@code --build-arg CALLER_JWT=false}), which then
+     *        refuses the jwt mode at start instead of refusing every token
+     */
     @Inject
-    public CallerRegistry(CallerAuthConfig config, GatewayConfig gateway, Config quarkus, Clock clock) {
-        this(config, gateway.connections().keySet(), quarkus, clock);
+    public CallerRegistry(CallerAuthConfig config, GatewayConfig gateway, Config quarkus, Clock clock,
+            Instance<IdentityProvider<TokenAuthenticationRequest>> tokenValidators) {
+        this(config, gateway.connections().keySet(), quarkus, clock, !tokenValidators.isUnsatisfied());
     }
 
-    CallerRegistry(CallerAuthConfig config, Set<String> configuredConnections, Config quarkus, Clock clock) {
+    CallerRegistry(CallerAuthConfig config, Set<String> configuredConnections, Config quarkus, Clock clock,
+            boolean jwtBuiltIn) {
         Set<String> modes = new LinkedHashSet<>();
         config.modes().forEach(m -> modes.add(m.strip().toLowerCase(Locale.ROOT)));
         for (String mode : modes) {
@@ -90,6 +100,11 @@ public class CallerRegistry {
             return;
         }
         if (jwt) {
+            if (!jwtBuiltIn) {
+                throw ConfigRefusal.fromMessage("gateway.caller-auth.modes includes jwt, but this gateway was built "
+                        + "without bearer-token validation (-Dquarkus.oidc.enabled=false, the image's --build-arg "
+                        + "CALLER_JWT=false): use an image built with it, or the api-key or mtls mode");
+            }
             requireJwtValidation(quarkus);
         }
         if (mtls) {

@@ -33,7 +33,8 @@ import io.bcgateway.testing.SimulatorProcess;
  * Issue 14, "nothing runs for a feature the configuration does not use": the packaged gateway in the production
  * profile, one connection, no demo, no cluster, tracing off (the default), is started and answers its first proxied
  * GET; the JVM's class-loading log ({@code -Xlog:class+load}) then holds no class of the simulator, of a Redis
- * client, of recorded or exported spans, or of the fan-out engine. A fan-out request afterwards loads the fan-out
+ * client, of recorded or exported spans, of the fan-out engine, of Jackson's data binding or of the Micrometer
+ * binders the build leaves out. A fan-out request afterwards loads the fan-out
  * engine's classes, which shows that the log would have caught them.
  */
 class UnusedFeaturesIT {
@@ -47,6 +48,11 @@ class UnusedFeaturesIT {
             new String[] {"io.bcgateway.simulator.", "demo mode is off: the simulator"},
             new String[] {"io.vertx.redis.client.impl.", "cluster mode is off: a Redis client"},
             new String[] {"io.bcgateway.cluster.ClusterAdmission", "cluster mode is off: the shared admission"},
+            // The gateway makes its Redis client itself, only in cluster mode (cluster/RedisClientProducer); Quarkus'
+            // Redis extension set itself up at every start and brought Quarkus' ObjectMapper producer with it.
+            new String[] {"io.quarkus.redis.", "cluster mode is off: Quarkus' Redis extension"},
+            new String[] {"io.quarkus.jackson.", "nothing binds POJOs: Quarkus' ObjectMapper producer"},
+            new String[] {"com.fasterxml.jackson.databind.ObjectMapper", "nothing binds POJOs: Jackson's ObjectMapper"},
             // The default build keeps the OpenTelemetry extension, which sets up the SDK's disabled form at start
             // (Quarkus' Vert.x tracer asks for it); tracing off means no span is recorded and none is exported.
             new String[] {"io.opentelemetry.sdk.trace.SdkSpan", "tracing is off: a recorded span"},
@@ -54,7 +60,14 @@ class UnusedFeaturesIT {
             new String[] {"io.bcgateway.fanout.FanoutRun", "no fan-out yet: the fan-out engine"},
             new String[] {"io.bcgateway.fanout.BcClient", "no fan-out yet: the gateway's own BC client"},
             new String[] {"io.bcgateway.fanout.CompanyDirectory", "no fan-out yet: the company directory"},
-            new String[] {"io.bcgateway.fanout.BatchSplitter", "no fan-out yet: the $batch splitter"});
+            new String[] {"io.bcgateway.fanout.BatchSplitter", "no fan-out yet: the $batch splitter"},
+            // Micrometer binders for what the gateway does not run or report, built out in application.properties.
+            new String[] {"io.quarkus.micrometer.runtime.binder.grpc.", "no gRPC: the gRPC metrics interceptors"},
+            new String[] {"io.quarkus.micrometer.runtime.binder.netty.", "no Netty allocator metrics: their binder"},
+            new String[] {"io.micrometer.core.instrument.binder.netty4.", "no Netty allocator metrics: their meters"},
+            new String[] {"io.quarkus.micrometer.runtime.binder.redis.", "cluster mode is off: Redis command metrics"},
+            // Cluster mode's lease ids take a random part; without cluster mode no SecureRandom is seeded for them.
+            new String[] {"io.bcgateway.cluster.ClusterQuotas$$Lambda", "cluster mode is off: the lease heartbeat"});
 
     @TempDir
     Path dir;

@@ -188,6 +188,23 @@ class CallerPolicyTest {
         return m;
     }
 
+    @Test
+    void aBuildWithoutBearerTokenValidationRefusesTheJwtModeAtStartAndServesTheOthers() {
+        // The image's --build-arg CALLER_JWT=false leaves quarkus-oidc's validation out (issue 14: ~500 classes and
+        // 4 MB of idle RSS); a jwt configuration must then stop the start, not turn every token away at run time.
+        Map<String, String> jwt = Map.of("gateway.caller-auth.modes", "api-key,jwt",
+                "gateway.caller-auth.callers.app.client-ids", "c0ffee00-0000-4000-8000-00000000c411",
+                "gateway.caller-auth.callers.app.api-key-hashes", "sha256:" + "ab".repeat(32),
+                "quarkus.oidc.tenant-enabled", "true", "quarkus.oidc.auth-server-url", "https://login.example/t/v2.0",
+                "quarkus.oidc.token.audience", "api://gw");
+        RuntimeException e = assertThrows(io.quarkus.runtime.configuration.ConfigurationException.class,
+                () -> registry(jwt, false));
+        assertTrue(e.getMessage().contains("built without bearer-token validation"), e.getMessage());
+        assertTrue(e.getMessage().contains("CALLER_JWT=false"), e.getMessage());
+        assertTrue(registry(with(jwt, "gateway.caller-auth.modes", "api-key"), false).acceptsApiKeys());
+        assertTrue(registry(jwt, true).acceptsJwt());
+    }
+
     private void assertFails(Map<String, String> config, String messagePart) {
         // A start-up refusal: Quarkus prints its one-line message instead of a stack trace (ConfigRefusal).
         RuntimeException e = assertThrows(io.quarkus.runtime.configuration.ConfigurationException.class,
@@ -197,11 +214,15 @@ class CallerPolicyTest {
     }
 
     private CallerRegistry registry(Map<String, String> values) {
+        return registry(values, true);
+    }
+
+    private CallerRegistry registry(Map<String, String> values, boolean jwtBuiltIn) {
         Map<String, String> all = new HashMap<>(Map.of("quarkus.http.host", "127.0.0.1"));
         all.putAll(values);
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CallerAuthConfig.class)
                 .withDefaultValues(all).build();
         return new CallerRegistry(config.getConfigMapping(CallerAuthConfig.class), Set.of("sim", "single"), config,
-                clock);
+                clock, jwtBuiltIn);
     }
 }
