@@ -52,6 +52,11 @@ GATEWAY_JAVA=${GATEWAY_JAVA:-java}
 # The main gateway's build (default: this checkout's target/quarkus-app, built if missing).
 GATEWAY_APP=${GATEWAY_APP:-}
 TARGETS=${TARGETS:-direct nginx vertx gateway}
+# PROFILE=cpu (or alloc, wall, ...): in round 1, async-profiler (tools.profiler:async-profiler:4.0 from Maven Central)
+# samples every JVM target for its rows and writes collapsed stacks to bench/results/<label>-<target>-<page>-<conns>.collapsed.
+# The profiled rows cost a few percent more CPU: take timings from a run without it.
+PROFILE=${PROFILE:-}
+PROFILE_INTERVAL=${PROFILE_INTERVAL:-200us}
 for v in $VARIANTS; do TARGETS="$TARGETS ${v%%=*}"; done
 
 need wrk wrk
@@ -62,6 +67,13 @@ need python3 python3
 need jcmd openjdk-17-jdk-headless
 if [ "$SYSCALLS" = 1 ]; then need perf linux-perf; fi
 build
+if [ -n "$PROFILE" ]; then
+  AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/4.0/async-profiler-4.0.jar"
+  [ -f "$AP_JAR" ] || (cd "$ROOT" && ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.0) >&2
+  mkdir -p "$ROOT/target/async-profiler"
+  unzip -oq "$AP_JAR" 'linux-x64/*' -d "$ROOT/target/async-profiler"
+  AP_LIB="$ROOT/target/async-profiler/linux-x64/libasyncProfiler.so"
+fi
 # perf counts tracepoints in this VM; the hardware counters (instructions) only where the hypervisor exposes them.
 PERF_EVENTS=""
 if [ "$SYSCALLS" = 1 ] && perf stat -x, -e raw_syscalls:sys_enter -- true >/dev/null 2>&1; then
@@ -84,6 +96,23 @@ NP=$(free_port)
 mkdir -p "$WORK/www"
 python3 "$HERE/overhead/page.py" "$WORK/www" "http://127.0.0.1:$UP/BC" "$ROWS"
 chmod 644 "$WORK"/www/*.json
+
+SIM=$(free_port)
+start_simulator "$SIM" --token-lifetime 3600
+register_app "$SIM" "$CLIENT" "$SECRET"
+# The floors inject a token like the one the gateway injects: a real Entra token is a JWT of 1-2.5 KB, and so is the
+# simulator's. Header validation and encoding cost per byte, so a floor sending "Bearer x" would charge the gateway
+# for the token's length as if it were overhead. FLOOR_TOKEN=short restores the 8-byte header of the runs before
+# 2026-12-07 10:00 UTC; the target vertx-x (TARGETS="... vertx-x") measures that floor next to the other.
+FLOOR_TOKEN=${FLOOR_TOKEN:-real}
+AUTHORIZATION="Bearer x"
+if [ "$FLOOR_TOKEN" = real ]; then
+  AUTHORIZATION="Bearer $(curl -sf "http://127.0.0.1:$SIM/$TENANT/oauth2/v2.0/token" \
+    --data-urlencode grant_type=client_credentials --data-urlencode "client_id=$CLIENT" \
+    --data-urlencode "client_secret=$SECRET" --data-urlencode 'scope=https://api.businesscentral.dynamics.com/.default' \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')"
+  [ ${#AUTHORIZATION} -gt 100 ] || { echo "no token from the simulator for the floors" >&2; exit 1; }
+fi
 
 nginx_conf() { # nginx_conf <name> <server block>
   cat > "$WORK/$1.conf" <<CONF
@@ -127,7 +156,7 @@ nginx_conf proxy "
       proxy_pass http://bc/BC/;
       proxy_http_version 1.1;
       proxy_set_header Connection \"\";
-      proxy_set_header Authorization \"Bearer x\";
+      proxy_set_header Authorization \"$AUTHORIZATION\";
     }
   }"
 
@@ -136,9 +165,6 @@ PIDS+=($!); UP_PID=$!
 taskset -c "$PROXY_CPUS" nginx -c "$WORK/proxy.conf" -p "$WORK" 2>>"$WORK/proxy-error.log" &
 PIDS+=($!); NGINX_PID=$!
 
-SIM=$(free_port)
-start_simulator "$SIM" --token-lifetime 3600
-register_app "$SIM" "$CLIENT" "$SECRET"
 # Coalescing is off: wrk sends the same GET on every connection, so coalescing would join them and the gateway
 # would make fewer BC calls than the floor proxies; the comparison is one upstream call per request. It is set in
 # the environment rather than as -D: builds from before coalescing (VARIANTS) refuse an unknown -D key, and ignore
@@ -158,10 +184,19 @@ start_gw() { # start_gw <port> <quarkus-app dir> <log name> [extra JVM options] 
 }
 FP=$(free_port)
 # shellcheck disable=SC2086
-taskset -c "$PROXY_CPUS" "$GATEWAY_JAVA" $HEAP -cp "$ROOT/target/quarkus-app/lib/main/*" \
+FLOOR_AUTHORIZATION="$AUTHORIZATION" taskset -c "$PROXY_CPUS" "$GATEWAY_JAVA" $HEAP -cp "$ROOT/target/quarkus-app/lib/main/*" \
   "$HERE/overhead/VertxFloorProxy.java" "$FP" "$UP" /BC > "$RESULTS/vertx-$LABEL.log" 2>&1 &
 PIDS+=($!); FLOOR_PID=$!
 wait_http "http://127.0.0.1:$FP/bc/bench/"
+FXP=""
+if grep -qw vertx-x <<<"$TARGETS"; then
+  FXP=$(free_port)
+  # shellcheck disable=SC2086
+  FLOOR_AUTHORIZATION="Bearer x" taskset -c "$PROXY_CPUS" "$GATEWAY_JAVA" $HEAP -cp "$ROOT/target/quarkus-app/lib/main/*" \
+    "$HERE/overhead/VertxFloorProxy.java" "$FXP" "$UP" /BC > "$RESULTS/vertx-x-$LABEL.log" 2>&1 &
+  PIDS+=($!); FLOORX_PID=$!
+  wait_http "http://127.0.0.1:$FXP/bc/bench/"
+fi
 GW=$(free_port)
 start_gw "$GW" "${GATEWAY_APP:-$ROOT/target/quarkus-app}" "gateway-$LABEL"; GW_PID=$GW_STARTED_PID
 declare -A VPORT VPID
@@ -179,12 +214,14 @@ declare -A URL=(
   [vertx]="http://127.0.0.1:$FP/bc/bench/$RESOURCE"
   [gateway]="http://127.0.0.1:$GW/bc/bench/$RESOURCE"
 )
+[ -n "$FXP" ] && URL[vertx-x]="http://127.0.0.1:$FXP/bc/bench/$RESOURCE"
 for v in $VARIANTS; do URL[${v%%=*}]="http://127.0.0.1:${VPORT[${v%%=*}]}/bc/bench/$RESOURCE"; done
 # Sanity: the same page three ways; the gateway rewrites the nextLink of the paged variant to itself.
 for t in $TARGETS; do
   code=$(curl -s -o "$WORK/check-$t.json" -w '%{http_code}' "${URL[$t]}")
   [ "$code" = 200 ] || { echo "$t answered $code: $(head -c 300 "$WORK/check-$t.json")" >&2; exit 1; }
 done
+[ -f "$WORK/check-direct.json" ] || curl -s -o "$WORK/check-direct.json" "${URL[direct]}"
 # Every BC page carries BC's address in @odata.context, which the gateway points at itself; nothing else may change.
 sed "s#http://127.0.0.1:$UP/BC/#http://127.0.0.1:$GW/bc/bench/#g" "$WORK/check-direct.json" > "$WORK/check-expected.json"
 cmp -s "$WORK/check-expected.json" "$WORK/check-gateway.json" \
@@ -244,7 +281,7 @@ per_request() { # per_request <count> <requests>: "-" when there is no count
 load() { taskset -c "$LOAD_CPUS" wrk -t1 -c "$1" -d "$2" --timeout 10s -s "$HERE/overhead/report.lua" "${@:3}"; }
 
 echo "warming up: JVMs ${WARMUP}s each, nginx 3s" >&2
-for v in vertx gateway $VARIANTS; do
+for v in vertx ${FXP:+vertx-x} gateway $VARIANTS; do
   load 16 "${WARMUP}s" "${URL[${v%%=*}]}" >/dev/null
   load 16 5s -H 'Prefer: odata.maxpagesize=20' "${URL[${v%%=*}]}" >/dev/null
 done
@@ -256,7 +293,7 @@ printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terror
 measure() { # measure <target> <page> <connections> [wrk args...]
   local t=$1 page=$2 c=$3; shift 3
   local pid="" before=0 after line cpu="-" per="-" rss="-" load1 loop="-" jit="-" loop0=0 jit0=0
-  case $t in direct) ;; nginx) pid=$NGINX_PID ;; vertx) pid=$FLOOR_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
+  case $t in direct) ;; nginx) pid=$NGINX_PID ;; vertx) pid=$FLOOR_PID ;; vertx-x) pid=$FLOORX_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
   local jvm="" alloc0="" alloc1="" perfpid="" perfout="$WORK/perf-$t-$c.csv" sys="-" ins="-" loopb="-" allb="-"
   [ "$t" != direct ] && [ "$t" != nginx ] && jvm=1
   [ -n "$jvm" ] && alloc0=$(allocated "$pid")
@@ -265,12 +302,20 @@ measure() { # measure <target> <page> <connections> [wrk args...]
     perfpid=$!
     sleep 0.3 # perf attaches to every thread before the load starts
   fi
+  local profiled=""
+  if [ -n "$PROFILE" ] && [ -n "$jvm" ] && [ "$ROUND" = 1 ]; then
+    # The inner quotes matter: without them jcmd reads event=... as its own option.
+    jcmd "$pid" JVMTI.agent_load "$AP_LIB" "\"start,event=$PROFILE,interval=$PROFILE_INTERVAL\"" >/dev/null && profiled=1
+  fi
   [ -n "$pid" ] && before=$(ticks "$pid")
   if [ -n "$jvm" ]; then
     loop0=$(thread_ticks "$pid" "$EVENT_LOOP_THREADS"); jit0=$(thread_ticks "$pid" "$JIT_THREADS")
   fi
   line=$(load "$c" "${DURATION}s" "$@" "${URL[$t]}" | grep '^WRK')
   load1=$(awk '{print $1}' /proc/loadavg)
+  if [ -n "$profiled" ]; then
+    jcmd "$pid" JVMTI.agent_load "$AP_LIB" "\"stop,file=$RESULTS/$LABEL-$t-$page-$c.collapsed,collapsed\"" >/dev/null
+  fi
   if [ -n "$perfpid" ]; then
     kill -INT "$perfpid"; wait "$perfpid" 2>/dev/null || true
     sys=$(per_request "$(perf_count "$perfout" raw_syscalls:sys_enter)" "$(cut -f6 <<<"$line")")
@@ -321,6 +366,7 @@ UPTIME_AFTER=$(uptime)
        "median of $ROUNDS interleaved round(s)"
   echo "load before: ${UPTIME_BEFORE#*load average: }; after: ${UPTIME_AFTER#*load average: }"
   echo "gateway JVM: $("$GATEWAY_JAVA" -version 2>&1 | head -1)"
+  echo "the floors (nginx, vertx) inject an Authorization header of ${#AUTHORIZATION} bytes (FLOOR_TOKEN=$FLOOR_TOKEN)${FXP:+; vertx-x: the bare Vert.x floor with \"Bearer x\"}"
   for v in $VARIANTS; do
     java="JAVA_${v%%=*}" opts="OPTS_${v%%=*}"
     echo "${v%%=*}: ${v#*=}, JVM $("${!java:-$GATEWAY_JAVA}" -version 2>&1 | head -1) ${!opts:-}"

@@ -23,6 +23,7 @@ import io.bcgateway.testing.LogCapture;
 import io.bcgateway.testing.MutualTlsProfile;
 import io.bcgateway.testing.PrometheusText;
 import io.bcgateway.testing.SimulatorProcess;
+import io.bcgateway.testing.TempDirs;
 import io.bcgateway.testing.TlsListener;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -136,7 +137,7 @@ class MutualTlsCallerTest {
 
     /** A fresh key pair and self-signed certificate in a key store, via keytool into a temporary directory. */
     private static KeyStore selfSigned() throws Exception {
-        var dir = Files.createTempDirectory("bc-gateway-untrusted");
+        var dir = TempDirs.deletedAtExit("bc-gateway-untrusted");
         Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "untrusted", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=untrusted",
                 "-validity", "2", "-keystore", "untrusted.p12", "-storetype", "PKCS12", "-storepass",

@@ -49,7 +49,7 @@ public class MutualTlsProfile implements QuarkusTestProfile {
 
     private static Path createStores() {
         try {
-            Path dir = Files.createTempDirectory("bc-gateway-mtls");
+            Path dir = TempDirs.deletedAtExit("bc-gateway-mtls");
             for (String client : List.of("order-service", "stranger")) {
                 keytool(dir, "-genkeypair", "-alias", client, "-keyalg", "RSA", "-keysize", "2048", "-dname",
                         "CN=" + client, "-validity", "2", "-keystore", client + ".p12");

@@ -101,7 +101,7 @@ public class TlsListener implements QuarkusTestResourceLifecycleManager {
 
     private static Path createServerStores() {
         try {
-            Path dir = Files.createTempDirectory("bc-gateway-tls");
+            Path dir = TempDirs.deletedAtExit("bc-gateway-tls");
             keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
                     "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", "server.p12");
             keytool(dir, "-exportcert", "-alias", "server", "-keystore", "server.p12", "-file", "server.cer");
