@@ -4,6 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
@@ -47,7 +49,7 @@ public final class GatewayUrl {
         String forwardedProto = request.getHeader("X-Forwarded-Proto");
         String forwardedHost = request.getHeader("X-Forwarded-Host");
         String forwardedPrefix = request.getHeader("X-Forwarded-Prefix");
-        boolean ssl = request.isSSL();
+        boolean ssl = tls(request);
         Made made = last;
         if (hostHeader != null && made != null
                 && made.from(ssl, hostHeader, forwardedProto, forwardedHost, forwardedPrefix)) {
@@ -85,6 +87,23 @@ public final class GatewayUrl {
             last = new Made(ssl, hostHeader, forwardedProto, forwardedHost, forwardedPrefix, base);
         }
         return base;
+    }
+
+    /**
+     * Whether the request came over TLS. With Quarkus' proxy forwarding off (its default: the gateway reads the
+     * {@code X-Forwarded-*} headers itself, above) that is its connection's TLS, read directly: asking the request
+     * instead makes Quarkus' request wrapper parse every forwarding header only to answer the same (about 0.5 % of the
+     * gateway's CPU per request, docs/benchmarks.md "Issue #15, round 3"). With forwarding on, Quarkus' answer
+     * ({@code Forwarded}, {@code X-Forwarded-Proto}/{@code -Ssl} from trusted proxies) counts, as it always did.
+     */
+    private static boolean tls(HttpServerRequest request) {
+        return QuarkusForwarding.ON ? request.isSSL() : request.connection().isSsl();
+    }
+
+    /** {@code quarkus.http.proxy.proxy-address-forwarding}, read once (a run-time setting fixed at start). */
+    private static final class QuarkusForwarding {
+        static final boolean ON = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.proxy.proxy-address-forwarding", Boolean.class).orElse(false);
     }
 
     private static String first(String header) {

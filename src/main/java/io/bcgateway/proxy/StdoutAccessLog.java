@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Why: through JBoss LogManager each line cost a log record, a pattern formatter run ({@code %d} alone makes a
  * {@code ZonedDateTime} and a {@code BigDecimal}), a string encode and a {@code write(2)} on the event loop: about
  * 3-5 KB of garbage and one system call per request. Here a line allocates nothing (the timestamp's date and time
- * are formatted once per second) and the writer makes one {@code write(2)} per 4 KB of lines.
+ * are formatted once per second) and costs one pass over its text, and the writer makes one {@code write(2)} per 4 KB
+ * of lines and wakes up at most every {@value #BATCH_MILLIS} ms (sooner only when half a buffer is full), rather than
+ * once per request or per few lines: on the core the event loop shares, each wake-up is a switch away from it.
  *
  * <ul>
  * <li><b>Same text as the console.</b> The line is what Quarkus' default console format
@@ -30,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and counted ({@link #dropped()}, the metric {@code bc_gateway_access_log_dropped_total}); callers only ever hold
  * the lock to copy a line, never while anything is written.</li>
  * <li><b>Nothing lost on shutdown.</b> {@link #close()} writes what is buffered; a line logged after that is written
- * at once by its caller.</li>
+ * at once by its caller. (A killed process loses at most the last {@value #BATCH_MILLIS} ms of lines.)</li>
  * <li><b>Safe text.</b> Control characters (a line break in a header value from BC, say) become {@code ?}, so one
  * request is always one line; the rest is UTF-8.</li>
  * </ul>
@@ -39,11 +41,31 @@ final class StdoutAccessLog {
 
     /** The largest write: Linux's PIPE_BUF, below which a write to a pipe is never split or interleaved. */
     static final int MAX_WRITE = 4096;
-    /** Each of the two buffers; about 300 lines. */
-    static final int BUFFER = 64 * 1024;
-    /** How long the writer lets lines gather after the first one, so that it writes full 4 KB blocks under load. */
-    static final long GATHER_MILLIS = 10;
-    private static final byte[] LEVEL_AND_CATEGORY = " INFO  [io.bcgateway.access] (".getBytes(StandardCharsets.US_ASCII);
+    /** Each of the two buffers; about 800 lines. */
+    static final int BUFFER = 128 * 1024;
+    /**
+     * How long the writer lets lines gather before it writes them, unless half a buffer fills first: at most 20 wake-ups
+     * a second under any load, and a line on stdout at most this late.
+     */
+    static final long BATCH_MILLIS = 50;
+    private static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(BATCH_MILLIS);
+    /** A batch is written early once this much is buffered, leaving the other half for the time the write takes. */
+    private static final int EARLY = BUFFER / 2;
+
+    /** What the writer waits for ({@link #writerWaits}), so that a caller wakes it only when it must. */
+    private static final byte NOT_WAITING = 0;
+    private static final byte FIRST_LINE = 1;
+    private static final byte HALF_FULL = 2;
+
+    private static final byte[] LEVEL_AND_CATEGORY = ascii(" INFO  [io.bcgateway.access] (");
+    private static final byte[] CONNECTION = ascii(" connection=");
+    private static final byte[] STATUS = ascii(" status=");
+    private static final byte[] DURATION = ascii(" duration_ms=");
+    private static final byte[] ATTEMPTS = ascii(" attempts=");
+    private static final byte[] REQUEST_ID = ascii(" bc_request_id=");
+    private static final byte[] NO_REQUEST_ID = ascii(" bc_request_id=-");
+    private static final byte[] CALLER = ascii(" caller=");
+    private static final byte[] KEY = ascii("(*)");
 
     /** The wall clock of the timestamps ({@code System::currentTimeMillis}; tests pass their own). */
     interface Clock {
@@ -60,13 +82,11 @@ final class StdoutAccessLog {
     private byte[] filling = new byte[BUFFER];
     private int filled;
     private byte[] emptied = new byte[BUFFER];
-    private boolean writerWaiting;
+    private byte writerWaits = NOT_WAITING;
     private boolean closed;
     /** The timestamp's "yyyy-MM-dd HH:mm:ss" of {@link #second}. */
     private final byte[] secondText = new byte[19];
     private long second = Long.MIN_VALUE;
-    /** The request's path with %28/%29 decoded, for the template (grows to the longest path seen). */
-    private char[] literal = new char[256];
 
     /** Writes to {@code out} (in production a {@code FileOutputStream} on file descriptor 1) once {@link #start}ed. */
     StdoutAccessLog(OutputStream out, Clock clock, ZoneId zone) {
@@ -107,25 +127,31 @@ final class StdoutAccessLog {
             text(method);
             put((byte) ' ');
             template(path);
-            put(" connection=");
+            put(CONNECTION);
             text(connection);
-            put(" status=");
+            put(STATUS);
             number(status);
-            put(" duration_ms=");
+            put(DURATION);
             number(durationMillis);
-            put(" attempts=");
+            put(ATTEMPTS);
             number(attempts);
-            put(" bc_request_id=");
-            text(bcRequestId == null ? "-" : bcRequestId);
-            put(" caller=");
+            if (bcRequestId == null) {
+                put(NO_REQUEST_ID);
+            } else {
+                put(REQUEST_ID);
+                text(bcRequestId);
+            }
+            put(CALLER);
             text(caller);
             put((byte) '\n');
             if (closed) {
                 writeOut(filling, filled); // after shutdown nobody else will: write it now
                 filled = 0;
-            } else if (writerWaiting) {
-                writerWaiting = false;
-                notify(); // only for the first line after a quiet spell; under load the writer is not waiting
+            } else if (writerWaits == FIRST_LINE || writerWaits == HALF_FULL && filled >= EARLY) {
+                // The first line after a quiet spell, or a batch that fills faster than BATCH_MILLIS: under load
+                // about one notify per half buffer (hundreds of lines), never one per line.
+                writerWaits = NOT_WAITING;
+                notify();
             }
         }
     }
@@ -149,30 +175,28 @@ final class StdoutAccessLog {
 
     private void writeUntilClosed() {
         while (true) {
-            synchronized (this) {
-                while (filled == 0 && !closed) {
-                    writerWaiting = true;
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        closed = true;
-                    }
-                }
-                writerWaiting = false;
-                if (closed) {
-                    return; // close() writes what is left
-                }
-            }
-            try {
-                Thread.sleep(GATHER_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
             byte[] batch;
             int length;
             synchronized (this) {
+                try {
+                    while (filled == 0 && !closed) {
+                        writerWaits = FIRST_LINE; // idle: no wake-up until there is a line
+                        wait();
+                    }
+                    // Let the batch gather (every caller's line goes into the same write) for BATCH_MILLIS, or until
+                    // half the buffer is full.
+                    long deadline = System.nanoTime() + BATCH_NANOS;
+                    for (long left = BATCH_NANOS; filled < EARLY && !closed && left > 0;
+                            left = deadline - System.nanoTime()) {
+                        writerWaits = HALF_FULL;
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    }
+                } catch (InterruptedException e) {
+                    closed = true;
+                }
+                writerWaits = NOT_WAITING;
                 if (closed) {
-                    return;
+                    return; // close() writes what is left
                 }
                 batch = filling;
                 length = filled;
@@ -300,18 +324,26 @@ final class StdoutAccessLog {
         filled += bytes.length;
     }
 
-    /** ASCII text known at compile time. */
-    private void put(String ascii) {
-        for (int i = 0; i < ascii.length(); i++) {
-            filling[filled++] = (byte) ascii.charAt(i);
-        }
+    private static byte[] ascii(String constant) {
+        return constant.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** {@code s} as UTF-8, control characters as {@code ?}: a tight copy while it is printable ASCII (nearly always). */
     private void text(String s) {
+        byte[] into = filling;
+        int at = filled;
         int n = s.length();
-        for (int i = 0; i < n; ) {
-            i += character(s.charAt(i), i + 1 < n ? s.charAt(i + 1) : 0);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                into[at++] = (byte) c;
+            } else {
+                filled = at;
+                i += character(c, i + 1 < n ? s.charAt(i + 1) : 0) - 1;
+                at = filled;
+            }
         }
+        filled = at;
     }
 
     /**
@@ -341,49 +373,61 @@ final class StdoutAccessLog {
         return 1;
     }
 
-    /** The path as {@link AccessLog#template} makes it, written without building the string. */
+    /**
+     * The path as {@link AccessLog#template} makes it, in one pass over the path and without building a string:
+     * {@code %28}/{@code %29} are read as parentheses where they stand, and a key ({@code (} up to the next {@code )}
+     * with no {@code /} in between) is written as {@code (*)}.
+     */
     private void template(String path) {
-        int n = decodeParentheses(path);
-        char[] s = literal;
+        int n = path.length();
         int i = 0;
         while (i < n) {
-            int end = i;
-            if (s[i] == '(') {
-                end = i + 1;
-                while (end < n && s[end] != ')' && s[end] != '/') {
-                    end++;
-                }
-                if (end < n && s[end] == ')') {
-                    put("(*)");
-                    i = end + 1;
-                    continue;
-                }
+            int open = parenthesis(path, i, n, '(', '8');
+            if (open == 0) {
+                i = literal(path, i, n);
+                continue;
+            }
+            int end = i + open;
+            int close = 0;
+            while (end < n && path.charAt(end) != '/' && (close = parenthesis(path, end, n, ')', '9')) == 0) {
+                end++;
+            }
+            if (close > 0) {
+                put(KEY);
+                i = end + close;
+            } else {
                 // No key here, nor at any '(' before 'end': each of them would stop at the same '/' or the end. So
                 // the text up to 'end' is copied as it is (a linear scan even for a path of many '(').
+                while (i < end) {
+                    i = literal(path, i, n);
+                }
             }
-            do {
-                i += character(s[i], i + 1 < n ? s[i + 1] : 0);
-            } while (i < end);
         }
     }
 
-    /** Copies {@code path} into {@link #literal} with {@code %28}/{@code %29} as parentheses; returns its length. */
-    private int decodeParentheses(String path) {
-        if (literal.length < path.length()) {
-            literal = new char[Math.max(path.length(), literal.length * 2)];
+    /** 1 when {@code path} has {@code c} at {@code i}, 3 when it has {@code %2<digit>} there (c encoded), else 0. */
+    private static int parenthesis(String path, int i, int n, char c, char digit) {
+        char at = path.charAt(i);
+        if (at == c) {
+            return 1;
         }
-        char[] s = literal;
-        int n = 0;
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '%' && i + 2 < path.length() && path.charAt(i + 1) == '2'
-                    && (path.charAt(i + 2) == '8' || path.charAt(i + 2) == '9')) {
-                s[n++] = path.charAt(i + 2) == '8' ? '(' : ')';
-                i += 2;
-            } else {
-                s[n++] = c;
+        return at == '%' && i + 2 < n && path.charAt(i + 1) == '2' && path.charAt(i + 2) == digit ? 3 : 0;
+    }
+
+    /** Writes the path's character at {@code i} (an encoded parenthesis decoded); returns the index after it. */
+    private int literal(String path, int i, int n) {
+        char c = path.charAt(i);
+        if (c >= 0x20 && c < 0x7f) {
+            if (c == '%' && i + 2 < n && path.charAt(i + 1) == '2') {
+                char digit = path.charAt(i + 2);
+                if (digit == '8' || digit == '9') {
+                    filling[filled++] = digit == '8' ? (byte) '(' : (byte) ')';
+                    return i + 3;
+                }
             }
+            filling[filled++] = (byte) c;
+            return i + 1;
         }
-        return n;
+        return i + character(c, i + 1 < n ? path.charAt(i + 1) : 0);
     }
 }

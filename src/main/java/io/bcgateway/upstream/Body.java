@@ -38,6 +38,17 @@ public abstract sealed class Body {
     /** Whether the body can be sent again after an attempt that sent it. */
     public abstract boolean replayable();
 
+    /**
+     * Whether the whole request goes out at once: no body, or one in memory small enough to be written in one go
+     * ({@value #SENT_AT_ONCE} bytes, a fraction of a socket's send buffer). For such a request the time until the
+     * request is sent is negligible, so the read timeout can count from the start (one timer per attempt instead of an
+     * upload timer replaced by the read timer once the body is up).
+     */
+    abstract boolean sentAtOnce();
+
+    /** The largest body that {@link #sentAtOnce()}: written to the socket without waiting for BC to read it. */
+    static final int SENT_AT_ONCE = 64 * 1024;
+
     /** Sends the body and ends the request; completes when the whole request is written. */
     abstract Future<Void> sendOn(HttpClientRequest upstream);
 
@@ -53,6 +64,11 @@ public abstract sealed class Body {
         @Override
         public boolean replayable() {
             return true;
+        }
+
+        @Override
+        boolean sentAtOnce() {
+            return content.length() <= SENT_AT_ONCE;
         }
 
         @Override
@@ -75,6 +91,11 @@ public abstract sealed class Body {
         @Override
         public boolean replayable() {
             return false;
+        }
+
+        @Override
+        boolean sentAtOnce() {
+            return false; // it goes up as fast as the caller sends it
         }
 
         @Override

@@ -254,11 +254,14 @@ public final class UpstreamCall
     @Override
     public CompletionStage<Object> get() {
         CompletableFuture<Object> outcome = new CompletableFuture<>();
+        // A request that goes out at once (every GET) gets the read timeout from the start: one timer per attempt.
+        // One whose body takes time to go up gets BC's request limit while it does, and the read timeout once it is
+        // fully sent (below): a timer scheduled, cancelled and scheduled again, worth it only for such uploads.
+        boolean atOnce = body.sentAtOnce();
         RequestOptions options = new RequestOptions()
                 .setMethod(exchange.method())
                 .setURI(exchange.uri())
-                // The read timeout starts once the request is fully sent (below).
-                .setIdleTimeout(UPLOAD_IDLE_TIMEOUT_MILLIS);
+                .setIdleTimeout(atOnce ? engine.readTimeoutMillis : UPLOAD_IDLE_TIMEOUT_MILLIS);
         connection.http().request(options).onComplete(ar -> {
             if (ar.failed()) {
                 RetryPolicy.Outcome o = ar.cause() instanceof ConnectException ? RetryPolicy.Outcome.NOT_SENT
@@ -282,7 +285,9 @@ public final class UpstreamCall
             });
             body.sendOn(up).onComplete(done -> {
                 if (done.succeeded()) {
-                    up.idleTimeout(engine.readTimeoutMillis);
+                    if (!atOnce) {
+                        up.idleTimeout(engine.readTimeoutMillis);
+                    }
                 } else {
                     outcome.completeExceptionally(transportFailure(done.cause()));
                 }

@@ -6,17 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.bcgateway.testing.Gateway;
 import io.bcgateway.testing.InjectSimulator;
 import io.bcgateway.testing.SimulatorClient;
 import io.bcgateway.testing.SimulatorProcess;
@@ -51,6 +56,8 @@ class TracingTest {
 
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String CALLER = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
+    private static final Pattern EXEMPLAR = Pattern.compile(
+            " # \\{[^}]*trace_id=\"[0-9a-f]{32}\"");
     private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("bc.attempt");
     private static final AttributeKey<Long> RETRY = AttributeKey.longKey("bc.retry");
 
@@ -117,6 +124,23 @@ class TracingTest {
             assertTrue(traceparent.startsWith("00-" + TRACE_ID + "-"), traceparent);
             assertFalse(traceparent.equals(CALLER), "the gateway's own span, not the caller's, is BC's parent");
         }
+    }
+
+    @Test
+    void histogramsCarryTheTraceOfAnObservationAsAnExemplar() {
+        given().header("traceparent", CALLER).get("/bc/sim/api/v2.0/companies").then().statusCode(200);
+        // Exemplars only appear in the OpenMetrics format; with tracing on (Exemplars' sampler) a bucket of the
+        // request duration names the trace of a request it counted.
+        var scrape = Gateway.send(HttpRequest.newBuilder(URI.create(Gateway.managementUrl("/q/metrics")))
+                .header("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8").timeout(Duration.ofSeconds(30)).GET()
+                .build());
+        String text = scrape.body();
+        assertEquals(200, scrape.statusCode(), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("bc_gateway_request_duration_seconds_bucket{")
+                && l.contains("connection=\"sim\"") && EXEMPLAR.matcher(l).find()),
+                "an exemplar with a trace id on bc_gateway_request_duration_seconds: "
+                        + text.lines().filter(l -> l.contains("bc_gateway_request_duration")).limit(20).toList()
+                        + scrape.headers().map());
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,27 @@ class StdoutAccessLogTest {
     }
 
     @Test
+    void linesLoggedTogetherAreWrittenTogetherWithoutWaitingForShutdown() {
+        Writes out = new Writes();
+        StdoutAccessLog log = log(out, ZoneOffset.UTC);
+        int lines = 200; // about 30 KB: less than half a buffer, so the writer waits out its batch time
+        for (int i = 0; i < lines; i++) {
+            log.append("GET", "sim", "/bc/sim/api/v2.0/companies(" + i + ")/customers", 200, i, 1, null, "local", "t");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (out.text().lines().count() < lines && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertEquals(lines, out.text().lines().count(), "every line written by the writer, before any close()");
+        int bytes = out.writes.stream().mapToInt(w -> w.length).sum();
+        // One batch in full 4 KB writes (a line per write would be 200); a little slack for a burst that a busy
+        // machine splits across two batches.
+        assertTrue(out.writes.size() <= bytes / StdoutAccessLog.MAX_WRITE + 3,
+                out.writes.size() + " writes for " + bytes + " bytes");
+        log.close();
+    }
+
+    @Test
     void aLineLongerThanOneWriteIsWrittenAloneAndWhole() {
         Writes out = new Writes();
         StdoutAccessLog log = log(out, ZoneOffset.UTC);
@@ -162,7 +184,7 @@ class StdoutAccessLogTest {
         StdoutAccessLog log = log(stuck, ZoneOffset.UTC);
         log.append("GET", "sim", "/bc/sim/first", 200, 1, 1, null, "local", "t");
         assertTrue(blocked.await(10, TimeUnit.SECONDS), "the writer is stuck in write(2)");
-        int lines = 10_000; // about 1.6 MB of lines against two buffers of 64 KB
+        int lines = 10_000; // about 1.5 MB of lines against two buffers of 128 KB
         long started = System.nanoTime();
         for (int i = 0; i < lines; i++) {
             log.append("GET", "sim", "/bc/sim/api/v2.0/companies(" + i + ")/customers", 200, 1, 1, null, "local", "t");
