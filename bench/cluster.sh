@@ -41,7 +41,7 @@ for i in 1 2 3; do
   port=$(free_port)
   # shellcheck disable=SC2046
   start_gateway "$port" "cluster-gateway-$i" $(connection_flags bc "$SIM" 33333333-0000-4000-8000-000000000001 bench-secret-cluster) \
-    $(limits) -Dgateway.cluster.enabled=true -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS" \
+    $(limits) -Dgateway.cluster.enabled=true -Dgateway.cluster.redis.hosts="redis://127.0.0.1:$REDIS" \
     -Dgateway.cluster.replica-id="gateway-$i" -Dgateway.cluster.expected-replicas=3
   GWS+=("$port")
 done

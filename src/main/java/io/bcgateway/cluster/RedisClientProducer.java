@@ -41,18 +41,18 @@ public class RedisClientProducer {
         List<String> hosts = config.hosts().orElse(List.of()).stream().map(String::strip)
                 .filter(h -> !h.isEmpty()).toList();
         if (hosts.isEmpty()) {
-            throw ConfigRefusal.of("quarkus.redis.hosts", "cluster mode (gateway.cluster.enabled=true) needs Redis, "
+            throw ConfigRefusal.of("gateway.cluster.redis.hosts", "cluster mode (gateway.cluster.enabled=true) needs Redis, "
                     + "e.g. redis://redis-master:6379");
         }
         RedisClientType type;
         try {
             type = RedisClientType.valueOf(config.clientType().strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ConfigRefusal.of("quarkus.redis.client-type", "must be standalone or cluster, not '"
+            throw ConfigRefusal.of("gateway.cluster.redis.client-type", "must be standalone or cluster, not '"
                     + config.clientType() + "'");
         }
         if (type != RedisClientType.STANDALONE && type != RedisClientType.CLUSTER) {
-            throw ConfigRefusal.of("quarkus.redis.client-type", "must be standalone or cluster, not '"
+            throw ConfigRefusal.of("gateway.cluster.redis.client-type", "must be standalone or cluster, not '"
                     + config.clientType() + "'");
         }
         RedisOptions options = new RedisOptions().setType(type).setMaxPoolSize(config.maxPoolSize())

@@ -8,15 +8,15 @@ import io.smallrye.config.WithDefault;
 
 /**
  * Cluster mode: BC's limits belong to the principal, not to a gateway process, so replicas share each principal's
- * running slots, sliding window and Retry-After pauses through Redis ({@code quarkus.redis.hosts},
- * {@code quarkus.redis.password}). Off by default: each replica then enforces the full limits alone and needs no
+ * running slots, sliding window and Retry-After pauses through Redis ({@code gateway.cluster.redis.hosts},
+ * {@code gateway.cluster.redis.password}). Off by default: each replica then enforces the full limits alone and needs no
  * Redis.
  */
 @ConfigMapping(prefix = "gateway.cluster")
 public interface ClusterConfig {
 
     /**
-     * Share every principal's quota with the other replicas through Redis. Needs {@code quarkus.redis.hosts}
+     * Share every principal's quota with the other replicas through Redis. Needs {@code gateway.cluster.redis.hosts}
      * (for example {@code redis://redis-master:6379}); Redis is not contacted when this is off.
      */
     @WithDefault("false")

@@ -7,12 +7,13 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The Redis server that cluster mode shares quotas through. The keys are the ones Quarkus' Redis extension reads,
- * so existing configurations keep working; the gateway makes the Vert.x Redis client itself, and only when
- * {@code gateway.cluster.enabled} is on (issue 14: without cluster mode no Redis class beyond this mapping is
+ * The Redis server that cluster mode shares quotas through. The gateway makes the Vert.x Redis client itself, and
+ * only when {@code gateway.cluster.enabled} is on. The keys were Quarkus' Redis extension's ({@code quarkus.redis.*})
+ * while the gateway used it; they are the gateway's own now because Quarkus warns at every start that a
+ * {@code quarkus.*} key no extension owns "will be ignored", which would be untrue and alarming (issue 14: without cluster mode no Redis class beyond this mapping is
  * loaded, and the AOT cache holds neither the extension nor the Jackson data binding it pulled in).
  */
-@ConfigMapping(prefix = "quarkus.redis")
+@ConfigMapping(prefix = "gateway.cluster.redis")
 public interface RedisConfig {
 
     /**

@@ -101,7 +101,7 @@ class ClusterQuotaIT {
         List<String> args = new ArrayList<>(List.of("-Xmx96m", "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=0", "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
                 "-Dgateway.cluster.enabled=true",
-                "-Dquarkus.redis.hosts=" + redisServer.url(), "-Dgateway.cluster.replica-id=gateway-" + replica,
+                "-Dgateway.cluster.redis.hosts=" + redisServer.url(), "-Dgateway.cluster.replica-id=gateway-" + replica,
                 "-Dgateway.cluster.expected-replicas=3", "-Dgateway.cluster.lease-ttl=" + LEASE_TTL.toMillis() + "ms",
                 "-Dgateway.cluster.redis-timeout=2s", "-Dgateway.cluster.probe-interval=300ms",
                 "-Dgateway.coalesce.enabled=false")); // every request must count in the shared quota

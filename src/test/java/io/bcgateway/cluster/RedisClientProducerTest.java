@@ -21,8 +21,8 @@ class RedisClientProducerTest {
     @Test
     void theExtensionsKeysStillConfigureTheClient() {
         RedisOptions options = RedisClientProducer.options(config(Map.of(
-                "quarkus.redis.hosts", "rediss://a.example:6380, redis://b.example:6379",
-                "quarkus.redis.password", "from-a-mounted-secret", "quarkus.redis.client-type", "Cluster")));
+                "gateway.cluster.redis.hosts", "rediss://a.example:6380, redis://b.example:6379",
+                "gateway.cluster.redis.password", "from-a-mounted-secret", "gateway.cluster.redis.client-type", "Cluster")));
         assertEquals(List.of("rediss://a.example:6380", "redis://b.example:6379"), options.getEndpoints());
         assertEquals(RedisClientType.CLUSTER, options.getType());
         assertEquals("from-a-mounted-secret", options.getPassword());
@@ -34,11 +34,11 @@ class RedisClientProducerTest {
     void clusterModeWithoutRedisOrWithAnUnsupportedTopologyRefusesToStart() {
         ConfigurationException none = assertThrows(ConfigurationException.class,
                 () -> RedisClientProducer.options(config(Map.of())));
-        assertTrue(none.getMessage().contains("quarkus.redis.hosts") && none.getMessage().contains("QUARKUS_REDIS_HOSTS"),
+        assertTrue(none.getMessage().contains("gateway.cluster.redis.hosts") && none.getMessage().contains("GATEWAY_CLUSTER_REDIS_HOSTS"),
                 none.getMessage());
         ConfigurationException sentinel = assertThrows(ConfigurationException.class,
-                () -> RedisClientProducer.options(config(Map.of("quarkus.redis.hosts", "redis://r:6379",
-                        "quarkus.redis.client-type", "sentinel"))));
+                () -> RedisClientProducer.options(config(Map.of("gateway.cluster.redis.hosts", "redis://r:6379",
+                        "gateway.cluster.redis.client-type", "sentinel"))));
         assertTrue(sentinel.getMessage().contains("standalone or cluster"), sentinel.getMessage());
     }
 

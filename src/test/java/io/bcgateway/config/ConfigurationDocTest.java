@@ -33,10 +33,9 @@ class ConfigurationDocTest {
     /** Surefire runs in the project directory and names it in {@code basedir}. */
     private static final Path DOC = Path.of(System.getProperty("basedir", ".")).resolve("docs/configuration.md");
     /**
-     * First cell of a table row that documents one of the gateway's own keys; {@code quarkus.redis.*} are the
-     * gateway's too (config/RedisConfig reads them since the Redis extension was dropped).
+     * First cell of a table row that documents one of the gateway's own keys.
      */
-    private static final Pattern KEY_CELL = Pattern.compile("^`((?:gateway|simulator|quarkus\\.redis)\\.[^`\\s]+)`$");
+    private static final Pattern KEY_CELL = Pattern.compile("^`((?:gateway|simulator)\\.[^`\\s]+)`$");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[^>]+>");
 
     private final Map<String, ConfigMappingKeys.Key> declared = ConfigMappingKeys

@@ -240,11 +240,11 @@ class KustomizeManifestsTest {
         List<HasMetadata> objects = render("overlays/redis");
         Map<String, String> config = only(objects, ConfigMap.class).getData();
         assertEquals("true", config.get("GATEWAY_CLUSTER_ENABLED"));
-        assertTrue(config.get("QUARKUS_REDIS_HOSTS").matches("rediss?://[a-z0-9.-]+:\\d+"), "an existing Redis Service");
+        assertTrue(config.get("GATEWAY_CLUSTER_REDIS_HOSTS").matches("rediss?://[a-z0-9.-]+:\\d+"), "an existing Redis Service");
         assertTrue(Integer.parseInt(config.get("GATEWAY_CLUSTER_EXPECTED_REPLICAS")) >= only(objects,
                 HorizontalPodAutoscaler.class).getSpec().getMinReplicas(), "the local share assumes the replicas");
         Secret secret = only(objects, Secret.class);
-        assertTrue(secret.getStringData().get("redis.properties").contains("quarkus.redis.password="),
+        assertTrue(secret.getStringData().get("redis.properties").contains("gateway.cluster.redis.password="),
                 "the password comes from the mounted secret");
         assertTrue(secret.getStringData().containsKey("connections.properties"), "the base secret is kept");
         assertTrue(objects.stream().noneMatch(o -> o instanceof Deployment d && d.getSpec().getTemplate().getSpec()

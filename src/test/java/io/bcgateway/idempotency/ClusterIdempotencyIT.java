@@ -65,7 +65,7 @@ class ClusterIdempotencyIT {
         String p = "-Dgateway.connections." + CONNECTION + ".";
         return List.of("-Xmx96m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0",
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
-                "-Dgateway.cluster.enabled=true", "-Dquarkus.redis.hosts=" + redisServer.url(),
+                "-Dgateway.cluster.enabled=true", "-Dgateway.cluster.redis.hosts=" + redisServer.url(),
                 "-Dgateway.cluster.replica-id=gateway-" + replica, "-Dgateway.cluster.expected-replicas=2",
                 p + "tenant-id=" + SimulatorClient.TENANT, p + "client-id=" + clientIdOf(CONNECTION),
                 p + "client-secret=" + secretOf(CONNECTION), p + "environment=production",

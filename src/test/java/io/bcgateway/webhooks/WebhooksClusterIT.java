@@ -92,7 +92,7 @@ class WebhooksClusterIT {
     private static void startGateway(int replica, Path jar) {
         List<String> args = new ArrayList<>(List.of("-Xmx96m", "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=0", "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
-                "-Dgateway.cluster.enabled=true", "-Dquarkus.redis.hosts=" + redisServer.url(),
+                "-Dgateway.cluster.enabled=true", "-Dgateway.cluster.redis.hosts=" + redisServer.url(),
                 "-Dgateway.cluster.replica-id=gateway-" + replica));
         String c = "-Dgateway.connections.hooks.";
         args.addAll(List.of(c + "tenant-id=" + SimulatorClient.TENANT, c + "client-id=" + CLIENT_ID,
