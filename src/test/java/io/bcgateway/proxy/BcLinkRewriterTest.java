@@ -76,12 +76,22 @@ class BcLinkRewriterTest {
         Buffer out = Buffer.buffer();
         int from = 0;
         for (int cut : cuts) {
-            out.appendBuffer(r.process(piece.of(bytes, from, cut - from)));
+            processInto(out, r, piece.of(bytes, from, cut - from));
             from = cut;
         }
-        out.appendBuffer(r.process(piece.of(bytes, from, bytes.length - from)));
+        processInto(out, r, piece.of(bytes, from, bytes.length - from));
         out.appendBuffer(r.finish());
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Appends what the rewriter passes on for one piece, then releases the piece as the caller's stream does once
+     * written (the output shares the piece's bytes until it is copied into {@code out}; the rewriter copies what it
+     * holds back).
+     */
+    private static void processInto(Buffer out, BcLinkRewriter r, Buffer piece) {
+        out.appendBuffer(r.process(piece));
+        piece.getByteBuf().release();
     }
 
     private static String inPiecesOf(String text, int size) {
@@ -149,19 +159,10 @@ class BcLinkRewriterTest {
                 "/", "x", "\"", "Ø", "api/v2.0/customers", TENANT, "a".repeat(130) + "/" };
         Random random = new Random(16);
         for (int run = 0; run < 2_000; run++) {
-            StringBuilder text = new StringBuilder();
-            int n = 1 + random.nextInt(12);
-            for (int i = 0; i < n; i++) {
-                text.append(parts[random.nextInt(parts.length)]);
-            }
-            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-            List<Integer> cuts = new ArrayList<>();
-            for (int i = 1; i < bytes.length; i++) {
-                if (random.nextInt(4) == 0) {
-                    cuts.add(i);
-                }
-            }
-            assertEquals(expected(text.toString()), run(rewriter(), bytes, cuts), "text " + text + " cuts " + cuts);
+            String text = randomText(random, parts);
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            List<Integer> cuts = randomCuts(random, bytes.length, 4);
+            assertEquals(expected(text), run(rewriter(), bytes, cuts), "text " + text + " cuts " + cuts);
         }
     }
 
@@ -241,20 +242,11 @@ class BcLinkRewriterTest {
                 "/", "x", "\"", "Ø", "api/v2.0/customers", TENANT };
         Random random = new Random(15);
         for (int run = 0; run < 500; run++) {
-            StringBuilder text = new StringBuilder();
-            int n = 1 + random.nextInt(12);
-            for (int i = 0; i < n; i++) {
-                text.append(parts[random.nextInt(parts.length)]);
-            }
-            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-            List<Integer> cuts = new ArrayList<>();
-            for (int i = 1; i < bytes.length; i++) {
-                if (random.nextInt(6) == 0) {
-                    cuts.add(i);
-                }
-            }
+            String text = randomText(random, parts);
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            List<Integer> cuts = randomCuts(random, bytes.length, 6);
             for (Piece piece : Piece.values()) {
-                assertEquals(expected(text.toString()), run(rewriter(), bytes, cuts, piece),
+                assertEquals(expected(text), run(rewriter(), bytes, cuts, piece),
                         piece + " text " + text + " cuts " + cuts);
             }
         }
@@ -268,5 +260,26 @@ class BcLinkRewriterTest {
         assertEquals("abc", out.toString());
         assertEquals(text, r.finish().toString(), "a cut-off candidate is passed on as it came");
         assertTrue(r.maxCandidateLength() < 400);
+    }
+
+    /** One to twelve of {@code parts}, drawn at random. */
+    private static String randomText(Random random, String[] parts) {
+        StringBuilder text = new StringBuilder();
+        int n = 1 + random.nextInt(12);
+        for (int i = 0; i < n; i++) {
+            text.append(parts[random.nextInt(parts.length)]);
+        }
+        return text.toString();
+    }
+
+    /** Cut points inside {@code length} bytes, each position cut with a chance of one in {@code oneIn}. */
+    private static List<Integer> randomCuts(Random random, int length, int oneIn) {
+        List<Integer> cuts = new ArrayList<>();
+        for (int i = 1; i < length; i++) {
+            if (random.nextInt(oneIn) == 0) {
+                cuts.add(i);
+            }
+        }
+        return cuts;
     }
 }
