@@ -44,17 +44,12 @@ public class RedisClientProducer {
             throw ConfigRefusal.of("gateway.cluster.redis.hosts", "cluster mode (gateway.cluster.enabled=true) needs Redis, "
                     + "e.g. redis://redis-master:6379");
         }
-        RedisClientType type;
-        try {
-            type = RedisClientType.valueOf(config.clientType().strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ConfigRefusal.of("gateway.cluster.redis.client-type", "must be standalone or cluster, not '"
+        RedisClientType type = switch (config.clientType().strip().toLowerCase(Locale.ROOT)) {
+            case "standalone" -> RedisClientType.STANDALONE;
+            case "cluster" -> RedisClientType.CLUSTER;
+            default -> throw ConfigRefusal.of("gateway.cluster.redis.client-type", "must be standalone or cluster, not '"
                     + config.clientType() + "'");
-        }
-        if (type != RedisClientType.STANDALONE && type != RedisClientType.CLUSTER) {
-            throw ConfigRefusal.of("gateway.cluster.redis.client-type", "must be standalone or cluster, not '"
-                    + config.clientType() + "'");
-        }
+        };
         RedisOptions options = new RedisOptions().setType(type).setMaxPoolSize(config.maxPoolSize())
                 .setMaxPoolWaiting(config.maxPoolWaiting());
         hosts.forEach(options::addConnectionString);
