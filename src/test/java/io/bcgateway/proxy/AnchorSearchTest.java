@@ -32,12 +32,16 @@ class AnchorSearchTest {
     void findsWhatACheckAtEveryIndexFinds() {
         // Texts made of pieces of the anchor (and of a short anchor with a repeated byte), so that near misses,
         // overlapping starts and cut-off ends are common, searched over random ranges.
-        byte[][] anchors = { ANCHOR, "abab/".getBytes(StandardCharsets.US_ASCII), "/".getBytes(StandardCharsets.US_ASCII) };
+        // The online anchor and an on-premises one are found by sampled windows, the 16-byte one (with repeated
+        // windows) is the shortest found that way, and the two shortest by their last byte.
+        byte[][] anchors = { ANCHOR, "http://127.0.0.1:41234/BC/".getBytes(StandardCharsets.US_ASCII),
+            "abcabcabcabcabc/".getBytes(StandardCharsets.US_ASCII), "abcabcabcabcab/".getBytes(StandardCharsets.US_ASCII),
+            "abab/".getBytes(StandardCharsets.US_ASCII), "/".getBytes(StandardCharsets.US_ASCII) };
         Random random = new Random(15);
         for (byte[] anchor : anchors) {
             AnchorSearch search = new AnchorSearch(anchor);
             for (int run = 0; run < 5_000; run++) {
-                byte[] a = new byte[random.nextInt(200)];
+                byte[] a = new byte[random.nextInt(run % 5 == 0 ? 600 : 200)];
                 for (int i = 0; i < a.length; ) {
                     int from = random.nextInt(anchor.length);
                     int n = Math.min(a.length - i, 1 + random.nextInt(anchor.length - from));
@@ -64,6 +68,28 @@ class AnchorSearchTest {
             System.arraycopy(ANCHOR, 0, a, 10, n);
             assertEquals(10, search.find(a, 0, a.length), n + " bytes of the anchor");
             assertEquals(-1, search.find(a, 0, 10), "outside the range");
+        }
+    }
+
+    @Test
+    void findsTheAnchorAtEveryOffsetOfAPageWithLookalikesAround() {
+        // Every start between two windows the sampled search looks at, in a page of near misses (the anchor with one
+        // byte changed), so that a window skipped wrongly or a start compared out of order shows.
+        for (byte[] anchor : new byte[][] { ANCHOR, "http://127.0.0.1:41234/BC/".getBytes(StandardCharsets.US_ASCII) }) {
+            AnchorSearch search = new AnchorSearch(anchor);
+            for (int at = 0; at < 3 * anchor.length; at++) {
+                byte[] a = new byte[6 * anchor.length];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = anchor[i % anchor.length];
+                }
+                for (int i = 0; i < a.length; i += anchor.length) {
+                    a[i + anchor.length / 2] = 'X';
+                }
+                System.arraycopy(anchor, 0, a, at, anchor.length);
+                for (int from = 0; from <= at; from += 7) {
+                    assertEquals(naive(anchor, a, from, a.length), search.find(a, from, a.length), at + " from " + from);
+                }
+            }
         }
     }
 
