@@ -90,10 +90,10 @@ final class AnchorSearch {
      * The first whole anchor in {@code [from, to)}, or -1, looking at one eight-byte window every {@link #stride}
      * bytes. A whole anchor at {@code p} contains the windows starting at {@code p … p + stride - 1}, so exactly one
      * of them is looked at, and it is one of the anchor's own eight-byte windows; a window that is none of them (by
-     * its hash in {@link #grams}: the anchor's 19-39 windows set at most 1 % of the bits) rules out every start that would
-     * contain it. Only where the hash matches are the {@code stride} starts it stands for compared, in order, so the
-     * first anchor is found first. For the overhead page (17 KB, the on-premises anchor of 26 bytes) that is ~900
-     * reads instead of a look at every byte.
+     * its hash in {@link #grams}: the anchor's 19-39 windows set at most 1 % of the bits) rules out every start that
+     * would contain it. Only where the hash matches are the {@code stride} starts it stands for compared, in order,
+     * so the first anchor is found first. For the overhead page (17 KB, the on-premises anchor of 26 bytes) that is
+     * ~900 reads instead of a look at every byte.
      */
     private int findBySampledGrams(byte[] a, int from, int to) {
         int s = stride;
