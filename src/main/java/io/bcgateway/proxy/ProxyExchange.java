@@ -35,6 +35,8 @@ import io.vertx.core.streams.WriteStream;
 final class ProxyExchange implements UpstreamExchange {
 
     private final HttpServerRequest request;
+    /** Read once: each read goes through Quarkus' request wrappers (~0.1 µs; it was read 5 times per request). */
+    private final HttpMethod method;
     private final HttpServerResponse response;
     private final Connection connection;
     private final String upstreamUri;
@@ -60,6 +62,7 @@ final class ProxyExchange implements UpstreamExchange {
             RequestBody body, UpstreamEngine engine, Duration budget, AnswerTap tap) {
         this.tap = tap;
         this.request = request;
+        this.method = request.method();
         this.caller = caller;
         this.response = request.response();
         this.connection = connection;
@@ -129,7 +132,7 @@ final class ProxyExchange implements UpstreamExchange {
 
     @Override
     public HttpMethod method() {
-        return request.method();
+        return method;
     }
 
     @Override
@@ -182,7 +185,7 @@ final class ProxyExchange implements UpstreamExchange {
         if (rewriter != null) {
             response.headers().remove(HttpHeaders.CONTENT_LENGTH); // a rewritten link changes the length
         }
-        boolean bodyless = status == 204 || status == 304 || request.method() == HttpMethod.HEAD;
+        boolean bodyless = status == 204 || status == 304 || method == HttpMethod.HEAD;
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
@@ -216,7 +219,7 @@ final class ProxyExchange implements UpstreamExchange {
      */
     private boolean shouldRewriteLinks(HttpClientResponse upstream) {
         int status = upstream.statusCode();
-        if (status < 200 || status > 299 || request.method() == HttpMethod.HEAD
+        if (status < 200 || status > 299 || method == HttpMethod.HEAD
                 || upstream.headers().contains(HttpHeaders.CONTENT_ENCODING)) {
             return false; // a compressed body is passed on untouched
         }

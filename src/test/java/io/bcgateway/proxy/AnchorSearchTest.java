@@ -14,6 +14,10 @@ class AnchorSearchTest {
     private static final byte[] ANCHOR = "https://api.businesscentral.dynamics.com/v2.0/"
             .getBytes(StandardCharsets.US_ASCII);
 
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** The answer by definition: the first index whose bytes up to the anchor's end or {@code to} are the anchor's. */
     private static int naive(byte[] anchor, byte[] a, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -32,12 +36,15 @@ class AnchorSearchTest {
     void findsWhatACheckAtEveryIndexFinds() {
         // Texts made of pieces of the anchor (and of a short anchor with a repeated byte), so that near misses,
         // overlapping starts and cut-off ends are common, searched over random ranges.
-        byte[][] anchors = { ANCHOR, "abab/".getBytes(StandardCharsets.US_ASCII), "/".getBytes(StandardCharsets.US_ASCII) };
+        // The online anchor, an on-premises one and a 16-byte one with repeated windows (the shortest searched by
+        // sampled windows) against three searched by their last byte (15 bytes, and two short ones).
+        byte[][] anchors = { ANCHOR, ascii("http://127.0.0.1:41234/BC/"), ascii("abcabcabcabcabc/"),
+            ascii("abcabcabcabcab/"), ascii("abab/"), ascii("/") };
         Random random = new Random(15);
         for (byte[] anchor : anchors) {
             AnchorSearch search = new AnchorSearch(anchor);
             for (int run = 0; run < 5_000; run++) {
-                byte[] a = new byte[random.nextInt(200)];
+                byte[] a = new byte[random.nextInt(run % 5 == 0 ? 600 : 200)];
                 for (int i = 0; i < a.length; ) {
                     int from = random.nextInt(anchor.length);
                     int n = Math.min(a.length - i, 1 + random.nextInt(anchor.length - from));
@@ -64,6 +71,29 @@ class AnchorSearchTest {
             System.arraycopy(ANCHOR, 0, a, 10, n);
             assertEquals(10, search.find(a, 0, a.length), n + " bytes of the anchor");
             assertEquals(-1, search.find(a, 0, 10), "outside the range");
+        }
+    }
+
+    @Test
+    void findsTheAnchorAtEveryOffsetOfAPageWithLookalikesAround() {
+        // Every start between two windows the sampled search looks at, in a page of near misses (the anchor with one
+        // byte changed), so that a window skipped wrongly or a start compared out of order shows.
+        for (byte[] anchor : new byte[][] { ANCHOR, ascii("http://127.0.0.1:41234/BC/") }) {
+            AnchorSearch search = new AnchorSearch(anchor);
+            for (int at = 0; at < 3 * anchor.length; at++) {
+                byte[] a = new byte[6 * anchor.length];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = anchor[i % anchor.length];
+                }
+                for (int i = 0; i < a.length; i += anchor.length) {
+                    a[i + anchor.length / 2] = 'X';
+                }
+                System.arraycopy(anchor, 0, a, at, anchor.length);
+                for (int from = 0; from <= at; from += 7) {
+                    assertEquals(naive(anchor, a, from, a.length), search.find(a, from, a.length),
+                            at + " from " + from);
+                }
+            }
         }
     }
 
