@@ -3,9 +3,9 @@ package io.bcgateway.proxy;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Readiness;
@@ -38,7 +38,9 @@ import io.vertx.ext.web.RoutingContext;
  * ({@code quarkus.http.auth.permission.*}) are not consulted on the short way; the gateway configures none, its
  * callers' policies are its own ({@code gateway.caller-auth.*}).
  */
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every call on the
+// request path paid (issue #15).
+@Singleton
 public class FrontRoute {
 
     private final MessageFramingGuard framing;

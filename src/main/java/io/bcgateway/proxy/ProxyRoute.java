@@ -3,9 +3,9 @@ package io.bcgateway.proxy;
 import java.time.Duration;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.bcgateway.config.GatewayConfig;
 import io.bcgateway.config.ThrottleConfig;
@@ -30,7 +30,9 @@ import io.vertx.ext.web.RoutingContext;
  * {@code ANY /bc/{connection}/{rest}}: the authenticated pass-through. Registered directly on the Vert.x router
  * (not as a JAX-RS resource) so that bodies stream both ways without being buffered or re-encoded.
  */
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every call on the
+// request path paid (issue #15).
+@Singleton
 public class ProxyRoute {
 
     static final String PREFIX = "/bc/";
