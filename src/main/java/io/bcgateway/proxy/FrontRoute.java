@@ -14,6 +14,7 @@ import io.bcgateway.security.Caller;
 import io.bcgateway.security.CallerGate;
 import io.bcgateway.shutdown.Drain;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -88,7 +89,7 @@ public class FrontRoute {
 
     /** Quarkus' body limit on a declared length, answered as Quarkus' own route answers it (413, then close). */
     private boolean tooLarge(HttpServerRequest request) {
-        String length = request.getHeader("Content-Length");
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null || maxBodySize == Long.MAX_VALUE) {
             return false;
         }

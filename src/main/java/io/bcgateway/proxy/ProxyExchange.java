@@ -35,6 +35,8 @@ import io.vertx.core.streams.WriteStream;
 final class ProxyExchange implements UpstreamExchange {
 
     private final HttpServerRequest request;
+    /** Read once: each {@code request.method()} goes through Quarkus' three request wrappers (issue #15). */
+    private final HttpMethod method;
     private final HttpServerResponse response;
     private final Connection connection;
     private final String upstreamUri;
@@ -60,6 +62,7 @@ final class ProxyExchange implements UpstreamExchange {
             RequestBody body, UpstreamEngine engine, Duration budget, AnswerTap tap) {
         this.tap = tap;
         this.request = request;
+        this.method = request.method();
         this.caller = caller;
         this.response = request.response();
         this.connection = connection;
@@ -119,17 +122,17 @@ final class ProxyExchange implements UpstreamExchange {
         if (tap != null) {
             tap.ended(status, call == null ? 0 : call.attempts());
         }
-        connection.metrics().requestEnded(request.method(), status, failedWith, started, request.bytesRead(),
+        connection.metrics().requestEnded(method, status, failedWith, started, request.bytesRead(),
                 response.bytesWritten());
         if (accessLog) {
-            AccessLog.log(request.method().name(), connection.name(), request.path(), status, started,
+            AccessLog.log(method.name(), connection.name(), request.path(), status, started,
                     call == null ? 0 : call.attempts(), bcRequestId, caller);
         }
     }
 
     @Override
     public HttpMethod method() {
-        return request.method();
+        return method;
     }
 
     @Override
