@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.bcgateway.coalesce.Flights;
 import io.bcgateway.config.CoalesceConfig;
@@ -35,7 +35,9 @@ import io.vertx.core.http.HttpServerRequest;
  * <li>anything else passes through as it came.</li>
  * </ul>
  */
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every call on the
+// request path paid (issue #15).
+@Singleton
 public class ExchangeGate {
 
     /** One connection's settings for the gate, read once. */

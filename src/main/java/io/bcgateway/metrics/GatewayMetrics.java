@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -73,7 +75,7 @@ public class GatewayMetrics {
             Gauge.builder("bc.gateway.cluster.degraded", cluster, c -> c.degraded() ? 1 : 0)
                     .description("1 while Redis is unreachable and each principal runs on its local share of BC's "
                             + "quota (cluster mode only)")
-                    .register(registry);
+                    .register(this.registry);
         }
     }
 
@@ -85,16 +87,34 @@ public class GatewayMetrics {
             EventLog events, History history) {
         this.events = events;
         this.history = history;
-        this.registry = registry;
+        this.registry = direct(registry);
         this.clock = clock;
         this.spans = tracingOff ? Spans.off() : new Spans(tracer, otel);
         this.fanoutTargets = DistributionSummary.builder("bc.gateway.fanout.targets")
                 .description("Targets (companies or connections) per fan-out")
                 .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-                .register(registry);
+                .register(this.registry);
         this.fanoutsComplete = fanouts("complete");
         this.fanoutsPartial = fanouts("partial");
         this.fanoutsFailed = fanouts("failed");
+    }
+
+    /**
+     * The registry the gateway's meters are registered with: Quarkus hands out its global composite registry, which
+     * on every observation walks its registries (an iterator over an {@code IdentityHashMap}) to forward it to the
+     * one Prometheus registry it holds. With exactly one registry inside, the meters go to that registry itself:
+     * {@code /q/metrics} reads the same series (it scrapes that registry), and each of the ~5 observations per
+     * proxied request skips the walk (bench/overhead/MeterDirectCost.java, issue #15). With none (not yet) or
+     * several, they stay on the composite, which then forwards to all of them.
+     */
+    static MeterRegistry direct(MeterRegistry registry) {
+        if (registry instanceof CompositeMeterRegistry composite) {
+            Set<MeterRegistry> inside = composite.getRegistries();
+            if (inside.size() == 1) {
+                return inside.iterator().next();
+            }
+        }
+        return registry;
     }
 
     private Counter fanouts(String result) {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.vertx.core.http.HttpHeaders;
+
 /**
  * Reads the caller's {@code X-Gateway-Deadline}: how long the caller is willing to wait for admission and retries,
  * as seconds ({@code 5}) or with a unit ({@code 500ms}, {@code 20s}, {@code 2m}).
@@ -11,6 +13,8 @@ import java.util.regex.Pattern;
 final class Deadline {
 
     static final String HEADER = "X-Gateway-Deadline";
+    /** The name to look the header up by: its case-insensitive hash is kept, not worked out per request. */
+    static final CharSequence HEADER_NAME = HttpHeaders.createOptimized(HEADER);
     private static final Pattern VALUE = Pattern.compile("(\\d{1,7})(ms|s|m)?");
 
     private Deadline() {

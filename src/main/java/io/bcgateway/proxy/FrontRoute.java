@@ -3,9 +3,9 @@ package io.bcgateway.proxy;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Readiness;
@@ -14,6 +14,7 @@ import io.bcgateway.security.Caller;
 import io.bcgateway.security.CallerGate;
 import io.bcgateway.shutdown.Drain;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -38,7 +39,9 @@ import io.vertx.ext.web.RoutingContext;
  * ({@code quarkus.http.auth.permission.*}) are not consulted on the short way; the gateway configures none, its
  * callers' policies are its own ({@code gateway.caller-auth.*}).
  */
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every call on the
+// request path paid (issue #15).
+@Singleton
 public class FrontRoute {
 
     private final MessageFramingGuard framing;
@@ -86,7 +89,7 @@ public class FrontRoute {
 
     /** Quarkus' body limit on a declared length, answered as Quarkus' own route answers it (413, then close). */
     private boolean tooLarge(HttpServerRequest request) {
-        String length = request.getHeader("Content-Length");
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null || maxBodySize == Long.MAX_VALUE) {
             return false;
         }

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
@@ -20,6 +21,11 @@ public final class GatewayUrl {
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:\\d{1,5})?");
     private static final Pattern PREFIX = Pattern.compile("(/[A-Za-z0-9._~\\-]{1,64}){1,8}");
+
+    /** Header names made once: a look-up by one keeps its case-insensitive hash instead of working it out again. */
+    private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+    private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+    private static final CharSequence X_FORWARDED_PREFIX = HttpHeaders.createOptimized("X-Forwarded-Prefix");
 
     private GatewayUrl() {
     }
@@ -45,10 +51,10 @@ public final class GatewayUrl {
     public static String base(HttpServerRequest request) {
         // An HTTP/1 request's authority is its Host header, so the headers decide its base. HTTP/2's :authority is
         // not a header: such a request always makes its own.
-        String hostHeader = request.version() == HttpVersion.HTTP_2 ? null : request.getHeader("Host");
-        String forwardedProto = request.getHeader("X-Forwarded-Proto");
-        String forwardedHost = request.getHeader("X-Forwarded-Host");
-        String forwardedPrefix = request.getHeader("X-Forwarded-Prefix");
+        String hostHeader = request.version() == HttpVersion.HTTP_2 ? null : request.getHeader(HttpHeaders.HOST);
+        String forwardedProto = request.getHeader(X_FORWARDED_PROTO);
+        String forwardedHost = request.getHeader(X_FORWARDED_HOST);
+        String forwardedPrefix = request.getHeader(X_FORWARDED_PREFIX);
         boolean ssl = tls(request);
         Made made = last;
         if (hostHeader != null && made != null

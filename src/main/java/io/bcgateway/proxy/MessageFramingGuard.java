@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.function.BiConsumer;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import io.bcgateway.problem.Problem;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
@@ -34,7 +37,9 @@ import io.vertx.ext.web.RoutingContext;
  * Netty's decoder itself refuses some of these first (Content-Length with Transfer-Encoding, {@code chunked}
  * not last while listed); its answer is a plain 400 without a body, before any gateway code runs.
  */
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every call on the
+// request path paid (issue #15).
+@Singleton
 public class MessageFramingGuard {
 
     /**
@@ -73,7 +78,7 @@ public class MessageFramingGuard {
             refuse(rc, Problem.of(400, "bad-framing", "Ambiguous message framing", problem));
             return false;
         }
-        if (!request.headers().contains("Transfer-Encoding")) {
+        if (!request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
             return true; // the common case: a body framed by Content-Length, or none
         }
         String unknown = unsupportedCoding(request.headers());
@@ -115,32 +120,62 @@ public class MessageFramingGuard {
         if (version != HttpVersion.HTTP_1_0 && version != HttpVersion.HTTP_1_1) {
             return null;
         }
-        List<String> hosts = headers.getAll("Host");
-        if (hosts.isEmpty()) {
+        FramingHeaders seen = new FramingHeaders();
+        headers.forEach(seen);
+        if (seen.hosts == 0) {
             return "The request has no Host header; every HTTP/1.1 request must carry one (RFC 9112 section 3.2).";
         }
-        if (hosts.size() > 1 || hosts.get(0).indexOf(',') >= 0) {
+        if (seen.hosts > 1 || seen.host.indexOf(',') >= 0) {
             return "The request carries more than one Host (RFC 9112 section 3.2): which one it is meant for is"
                     + " ambiguous.";
         }
-        List<String> transferEncodings = headers.getAll("Transfer-Encoding");
-        if (transferEncodings.isEmpty()) {
+        if (!seen.transferEncoding) {
             return null;
         }
         if (version == HttpVersion.HTTP_1_0) {
             return "Transfer-Encoding is not defined for HTTP/1.0 (RFC 9112 section 6.1); send Content-Length.";
         }
-        if (headers.contains("Content-Length")) {
+        if (seen.contentLength) {
             return "The request carries both Transfer-Encoding and Content-Length (RFC 9112 section 6.1): its"
                     + " length is ambiguous.";
         }
-        List<String> codings = codings(transferEncodings);
+        List<String> codings = codings(headers.getAll("Transfer-Encoding"));
         long chunked = codings.stream().filter("chunked"::equals).count();
         if (codings.isEmpty() || !"chunked".equals(codings.get(codings.size() - 1)) || chunked > 1) {
             return "Transfer-Encoding '" + String.join(", ", codings) + "' does not end with a single 'chunked'"
                     + " (RFC 9112 section 6.3): the end of the request body cannot be determined.";
         }
         return null;
+    }
+
+    /**
+     * The framing headers of a request, read in one pass over its headers: {@code getAll("Host")} built a list per
+     * request to count one line, and Transfer-Encoding and Content-Length were two more look-ups (issue #15). Vert.x'
+     * server-side header map hands {@code forEach} its entries without wrapping each one. Names compare as
+     * {@code MultiMap}'s own look-ups do, ignoring ASCII case only.
+     */
+    private static final class FramingHeaders implements BiConsumer<String, String> {
+        int hosts;
+        String host;
+        boolean transferEncoding;
+        boolean contentLength;
+
+        @Override
+        public void accept(String name, String value) {
+            switch (name.length()) {
+                case 4 -> {
+                    if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaders.HOST)) {
+                        if (hosts++ == 0) {
+                            host = value;
+                        }
+                    }
+                }
+                case 17 -> transferEncoding |= AsciiString.contentEqualsIgnoreCase(name, HttpHeaders.TRANSFER_ENCODING);
+                case 14 -> contentLength |= AsciiString.contentEqualsIgnoreCase(name, HttpHeaders.CONTENT_LENGTH);
+                default -> {
+                }
+            }
+        }
     }
 
     /**

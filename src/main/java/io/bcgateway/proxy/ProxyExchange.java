@@ -122,10 +122,10 @@ final class ProxyExchange implements UpstreamExchange {
         if (tap != null) {
             tap.ended(status, call == null ? 0 : call.attempts());
         }
-        connection.metrics().requestEnded(request.method(), status, failedWith, started, request.bytesRead(),
+        connection.metrics().requestEnded(method, status, failedWith, started, request.bytesRead(),
                 response.bytesWritten());
         if (accessLog) {
-            AccessLog.log(request.method().name(), connection.name(), request.path(), status, started,
+            AccessLog.log(method.name(), connection.name(), request.path(), status, started,
                     call == null ? 0 : call.attempts(), bcRequestId, caller);
         }
     }

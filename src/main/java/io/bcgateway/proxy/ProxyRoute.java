@@ -1,11 +1,10 @@
 package io.bcgateway.proxy;
 
 import java.time.Duration;
-import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.bcgateway.config.GatewayConfig;
 import io.bcgateway.config.ThrottleConfig;
@@ -20,6 +19,7 @@ import io.bcgateway.security.Caller;
 import io.bcgateway.security.CallerGate;
 import io.bcgateway.security.Denial;
 import io.bcgateway.upstream.UpstreamEngine;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,14 +30,22 @@ import io.vertx.ext.web.RoutingContext;
  * {@code ANY /bc/{connection}/{rest}}: the authenticated pass-through. Registered directly on the Vert.x router
  * (not as a JAX-RS resource) so that bodies stream both ways without being buffered or re-encoded.
  */
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every call on the
+// request path paid (issue #15).
+@Singleton
 public class ProxyRoute {
 
     static final String PREFIX = "/bc/";
 
-    /** The methods Business Central's APIs use; anything else is refused before a token is spent on it. */
-    private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
-            HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+    /**
+     * The methods Business Central's APIs use; anything else is refused before a token is spent on it. Compared by
+     * identity: Vert.x hands over these constants for the standard methods (a set hashed the method's name per
+     * request).
+     */
+    private static boolean isBcMethod(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.POST || method == HttpMethod.PATCH
+                || method == HttpMethod.DELETE || method == HttpMethod.PUT || method == HttpMethod.HEAD;
+    }
 
     private final Connections connections;
     private final FanoutService fanout;
@@ -78,7 +86,7 @@ public class ProxyRoute {
             answer(request, Problems.unknownConnection(name));
             return;
         }
-        if (!METHODS.contains(request.method())) {
+        if (!isBcMethod(request.method())) {
             answer(request, Problem.of(405, "method-not-allowed", "Method not allowed",
                     "Business Central's APIs do not use " + request.method().name() + ".")
                     .with("connection", connection.name()));
@@ -111,7 +119,7 @@ public class ProxyRoute {
                     .with("connection", connection.name()));
             return;
         }
-        Duration budget = Deadline.parse(request.getHeader(Deadline.HEADER), throttle.defaultDeadline(),
+        Duration budget = Deadline.parse(request.getHeader(Deadline.HEADER_NAME), throttle.defaultDeadline(),
                 throttle.maxDeadline());
         if (budget == null) {
             answer(request, Problems.badRequest(connection.name(), Deadline.HEADER
@@ -156,7 +164,7 @@ public class ProxyRoute {
     /** The declared body length; unknown (chunked) counts as too large to read for counting. */
     private static long declaredLength(HttpServerRequest request) {
         try {
-            String length = request.getHeader("Content-Length");
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
             return length == null ? Long.MAX_VALUE : Long.parseLong(length.strip());
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
@@ -30,7 +30,9 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>Answers are problem+json and never repeat a credential; logs name the caller, never its key or token.
  */
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every call on the
+// request path paid (issue #15).
+@Singleton
 public class CallerGate {
 
     private static final Logger LOG = Logger.getLogger("io.bcgateway.security");

@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
 
@@ -37,7 +37,9 @@ import io.quarkus.security.identity.request.TokenAuthenticationRequest;
  * a message that says what to change.
  */
 @Startup
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every call on the
+// request path paid (issue #15).
+@Singleton
 public class CallerRegistry {
 
     static final String NONE = "none";

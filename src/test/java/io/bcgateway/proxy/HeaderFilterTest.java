@@ -90,4 +90,43 @@ class HeaderFilterTest {
         assertTrue(out.contains("www-authenticate"));
         assertFalse(out.contains("set-cookie"));
     }
+
+    @Test
+    void dropsAHeaderListedInAConnectionLineThatComesAfterIt() {
+        // The one-pass copy has forwarded X-Internal-Trace by the time it reads the Connection line naming it.
+        MultiMap in = MultiMap.caseInsensitiveMultiMap()
+                .add("X-Internal-Trace", "abc").add("Accept", "application/json").add("Connection", "keep-alive")
+                .add("Connection", "x-internal-trace");
+        MultiMap out = forwarded(in);
+        assertFalse(out.contains("X-Internal-Trace"));
+        assertEquals(1, out.size(), () -> "left: " + out.names());
+        MultiMap answer = MultiMap.caseInsensitiveMultiMap()
+                .add("X-Bc-Internal", "1").add("Content-Type", "application/json")
+                .add("Connection", "keep-alive, X-Bc-Internal");
+        MultiMap toCaller = MultiMap.caseInsensitiveMultiMap();
+        HeaderFilter.copyResponseHeaders(answer, toCaller);
+        assertEquals(java.util.List.of("Content-Type"), new java.util.ArrayList<>(toCaller.names()));
+    }
+
+    @Test
+    void keepsWhatTheTargetAlreadyHeldWhenConnectionListsANameItHolds() {
+        MultiMap answer = MultiMap.caseInsensitiveMultiMap()
+                .add("X-Trace", "from-bc").add("Connection", "X-Trace").add("ETag", "W/\"1\"");
+        MultiMap toCaller = MultiMap.caseInsensitiveMultiMap().add("X-Trace", "the gateway's own");
+        HeaderFilter.copyResponseHeaders(answer, toCaller);
+        assertEquals(java.util.List.of("the gateway's own"), toCaller.getAll("X-Trace"));
+        assertEquals("W/\"1\"", toCaller.get("ETag"));
+    }
+
+    @Test
+    void aConnectionLineIsOneHopByHopNameOnlyInAsciiAndWithoutAList() {
+        assertTrue(HeaderFilter.namesOneHopByHop("keep-alive"));
+        assertTrue(HeaderFilter.namesOneHopByHop(" Keep-Alive "));
+        assertTrue(HeaderFilter.namesOneHopByHop("Upgrade"));
+        assertFalse(HeaderFilter.namesOneHopByHop("close"), "close is no header name: it lists itself");
+        assertFalse(HeaderFilter.namesOneHopByHop("keep-alive, X-Foo"));
+        assertFalse(HeaderFilter.namesOneHopByHop("keep-alive,"));
+        assertFalse(HeaderFilter.namesOneHopByHop(""));
+        assertFalse(HeaderFilter.namesOneHopByHop("keep-al\u0130ve"), "a non-ASCII look-alike takes the exact way");
+    }
 }
