@@ -51,8 +51,8 @@ public final class UpstreamBreaker {
                         // tasks in a context-propagation snapshot of every provider (CDI, OpenTelemetry, ...), which
                         // the hop does not need: the task runs on the same Vert.x context, where Quarkus keeps the
                         // request's CDI and OpenTelemetry contexts anyway. So the attempt is handed over by an
-                        // executor of the gateway's (SmallRye's supported offload executor), and the call takes the
-                        // completion itself (UpstreamCall#accept: in place when it comes on the call's own event loop).
+                        // executor of the gateway's (SmallRye's supported offload executor), and the call hands the
+                        // completion back itself (UpstreamCall#accept).
                         .withThreadOffload(true)
                         .withThreadOffloadExecutor(UpstreamBreaker::onCallersContext)
                         .build()

@@ -214,27 +214,16 @@ public final class UpstreamCall
     }
 
     /**
-     * The breaker's verdict on one attempt, on whatever thread completed it. For BC's answer that is the call's own
-     * event loop, inside Vert.x's handler of the answer's head ({@link #classify}): the call goes on there at once, so
-     * the answer is relayed as it is read, as the bare Vert.x proxy does. A task for the verdict would also leave
-     * the answer's first pieces queued behind the pause, and resuming it would take a second task to drain them:
-     * two of the three tasks per request, ~100-280 B per request (issue #15, docs/benchmarks.md). The attempt
-     * itself still starts as a task of its own (UpstreamBreaker). From another thread, the verdict goes back to the
-     * call's context as a task. What the continuation throws is rethrown in a task of the context, for Vert.x to
-     * report, instead of vanishing into SmallRye's completion stage.
+     * The breaker's verdict on one attempt, on whatever thread completed it: back to the call's context. Through the
+     * breaker, always as a task of its own, as SmallRye handed it back when it chose the event loop itself (see
+     * UpstreamBreaker): the loop first finishes what it is reading.
      */
     @Override
     public void accept(Object result, Throwable error) {
         attemptResult = result;
         attemptError = error;
-        if (Vertx.currentContext() == context) {
-            try {
-                attempted();
-            } catch (RuntimeException e) {
-                context.runOnContext(v -> {
-                    throw e;
-                });
-            }
+        if (Vertx.currentContext() == context && !connection.breaker().enabled()) {
+            attempted();
         } else {
             context.runOnContext(v -> attempted());
         }
