@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -55,7 +55,9 @@ import io.vertx.core.net.PemTrustOptions;
  * naming the connection and the key, instead of failing on the first request.
  */
 @Startup
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every request paid
+// (issue #15).
+@Singleton
 public class Connections {
 
     private static final Logger LOG = Logger.getLogger(Connections.class);

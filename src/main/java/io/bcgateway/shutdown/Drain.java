@@ -1,7 +1,7 @@
 package io.bcgateway.shutdown;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -26,7 +26,9 @@ import io.vertx.ext.web.RoutingContext;
  * stop accepting connections without closing the open ones.
  */
 @Readiness
-@ApplicationScoped
+// Singleton, not application-scoped: injected without a client proxy, whose context look-up every request paid
+// (issue #15).
+@Singleton
 public class Drain implements HealthCheck {
 
     private static final Logger LOG = Logger.getLogger(Drain.class);
