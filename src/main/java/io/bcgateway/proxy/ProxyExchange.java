@@ -12,6 +12,7 @@ import io.bcgateway.upstream.UpstreamAnswer;
 import io.bcgateway.upstream.UpstreamCall;
 import io.bcgateway.upstream.UpstreamEngine;
 import io.bcgateway.upstream.UpstreamExchange;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -168,8 +169,11 @@ final class ProxyExchange implements UpstreamExchange {
         }
         int status = upstream.statusCode();
         response.setStatusCode(status);
-        if (upstream.statusMessage() != null) {
-            response.setStatusMessage(upstream.statusMessage());
+        String reason = upstream.statusMessage();
+        // Only a reason phrase of BC's own is set: setting the standard one ("OK") would make Vert.x build and encode
+        // a status object per answer for the same bytes it writes anyway.
+        if (reason != null && !reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+            response.setStatusMessage(reason);
         }
         HeaderFilter.copyResponseHeaders(upstream.headers(), response.headers());
         BcAddresses.rewriteHeaders(response.headers(), connection.endpoint(), () -> gatewayPrefix().prefix());
