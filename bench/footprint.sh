@@ -98,7 +98,8 @@ if [ -z "${IMAGE_DIR:-}" ] && { [ -n "${REBUILD:-}" ] || [ ! -f "$APP/app.aot" ]
         -Dquarkus.package.jar.aot.enabled=true "${notracing[@]}" > "$WORK/build.log" 2>&1)
   fi
   # cp -a: the JVM drops an AOT cache whose class-path jars changed modification time since the training run.
-  rm -rf "$APP" && cp -a "$ROOT/target/quarkus-app" "$APP" && rm -f "$APP/app-cds.jsa"
+  # The copy without the cache goes too: it is made again below from this build (it measured the previous one).
+  rm -rf "$APP" "$APP_NOAOT" && cp -a "$ROOT/target/quarkus-app" "$APP" && rm -f "$APP/app-cds.jsa"
   echo "training run (docker/aot-train.sh, JAVA_OPTS of the image)" >&2
   APP_DIR="$APP" TRAIN_PORT=$(free_port) TRAIN_SIM_PORT=$(free_port) JAVA_OPTS="$IMAGE_OPTS" PATH="$ROOT/docker:$JAVA25/bin:$PATH" \
     timeout 300 "$ROOT/docker/aot-train.sh" "$APP/app.aot" > "$WORK/train.log" 2>&1

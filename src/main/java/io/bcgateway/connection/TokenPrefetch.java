@@ -7,6 +7,7 @@ import jakarta.interceptor.Interceptor;
 
 import io.bcgateway.config.GatewayConfig;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 
 /**
  * Starts every principal's first token request while the gateway starts ({@code gateway.token.fetch-at-start}), so
@@ -20,15 +21,24 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 class TokenPrefetch {
 
-    /** Early among the start-up observers: the grant overlaps the rest of the start, HTTP server included. */
+    /**
+     * Early among the start-up observers: the grant overlaps the rest of the start, HTTP server included. The
+     * connections are built here, on the main thread, so that a configuration error still stops the start; each
+     * request is made on a worker thread: making the first one runs cold code (the OIDC client's request, Vert.x's web
+     * client and connection pool) that took the main thread 0.37 s before it could open the listeners (issue 14, no
+     * AOT cache, load 13). Not on an event loop: the listeners open there, and would wait for it.
+     */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, GatewayConfig config,
-            Connections connections) {
+            Connections connections, Vertx vertx) {
         if (!config.token().fetchAtStart()) {
             return;
         }
         for (Connection c : connections.all()) {
             for (Principal p : c.principals()) {
-                p.tokens().refreshIfIdle();
+                vertx.executeBlocking(() -> {
+                    p.tokens().refreshIfIdle();
+                    return null;
+                }, false);
             }
         }
     }

@@ -33,14 +33,16 @@ import io.bcgateway.testing.SimulatorProcess;
  * Issue 14, "nothing runs for a feature the configuration does not use": the packaged gateway in the production
  * profile, one connection, no demo, no cluster, tracing off (the default), is started and answers its first proxied
  * GET; the JVM's class-loading log ({@code -Xlog:class+load}) then holds no class of the simulator, of a Redis
- * client, of recorded or exported spans, of the fan-out engine, of Jackson's data binding or of the Micrometer
- * binders the build leaves out. A fan-out request afterwards loads the fan-out
- * engine's classes, which shows that the log would have caught them.
+ * client, of recorded or exported spans, of the fan-out engine, of Jackson's data binding, of the Micrometer
+ * binders the build leaves out or of the JVM meters bound at the first scrape. A fan-out request and a scrape
+ * afterwards load the fan-out engine's and the JVM meters' classes, which shows that the log would have caught them.
  */
 class UnusedFeaturesIT {
 
     private static final String CLIENT = "7e57ab1e-0000-4000-8000-00000000f014";
     private static final String SECRET = "unused-features-secret-14";
+    private static final Pattern MANAGEMENT_LISTENING =
+            Pattern.compile("Management interface listening on (http://[^\\s]+:\\d+)");
     private static final Pattern LOADED = Pattern.compile("\\[class,load\\s*\\] (\\S+) source:");
 
     /** Packages and classes that only an unused feature needs, each with the feature that would have loaded it. */
@@ -66,6 +68,9 @@ class UnusedFeaturesIT {
             new String[] {"io.quarkus.micrometer.runtime.binder.netty.", "no Netty allocator metrics: their binder"},
             new String[] {"io.micrometer.core.instrument.binder.netty4.", "no Netty allocator metrics: their meters"},
             new String[] {"io.quarkus.micrometer.runtime.binder.redis.", "cluster mode is off: Redis command metrics"},
+            // The JVM's and the process's meters are bound at the first scrape (metrics/JvmMetricsOnScrape).
+            new String[] {"io.micrometer.core.instrument.binder.jvm.", "no scrape yet: the JVM's meters"},
+            new String[] {"io.micrometer.core.instrument.binder.system.", "no scrape yet: the process's meters"},
             // Cluster mode's lease ids take a random part; without cluster mode no SecureRandom is seeded for them.
             new String[] {"io.bcgateway.cluster.ClusterQuotas$$Lambda", "cluster mode is off: the lease heartbeat"});
 
@@ -110,6 +115,17 @@ class UnusedFeaturesIT {
         assertEquals(200, fanout.statusCode(), fanout.body());
         assertTrue(awaitLoaded(log, "io.bcgateway.fanout.FanoutRun").contains("io.bcgateway.fanout.CompanyDirectory"),
                 "a fan-out loads the fan-out engine");
+
+        // The first scrape binds the JVM's and the process's meters and already shows them.
+        String management = gateway.firstMatch(MANAGEMENT_LISTENING);
+        HttpResponse<String> scrape = get(management + "/q/metrics");
+        assertEquals(200, scrape.statusCode());
+        for (String meter : List.of("jvm_memory_used_bytes{", "jvm_gc_memory_allocated_bytes_total ",
+                "process_cpu_usage ", "process_uptime_seconds ", "system_cpu_count ")) {
+            assertTrue(scrape.body().contains("\n" + meter), "the first scrape has " + meter);
+        }
+        assertTrue(awaitLoaded(log, "io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics")
+                .contains("io.micrometer.core.instrument.binder.system.ProcessorMetrics"), "bound at the first scrape");
     }
 
     /** The packaged gateway, production profile, one connection "lean", its class loading logged to {@code log}. */

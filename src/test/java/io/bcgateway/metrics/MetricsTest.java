@@ -194,6 +194,33 @@ class MetricsTest {
         assertTrue(PrometheusText.scrape().has("bc_gateway_requests_total"), "the gateway's own meters are there");
     }
 
+    /**
+     * The JVM's and the process's series as Quarkus' {@code jvm} and {@code system} binders named them (a scrape of the
+     * gateway built with them, Quarkus 3.33.2, Micrometer 1.16.3; {@code jvm_gc_pause_seconds} appears only after a
+     * collection): bound at the first scrape now ({@link JvmMetricsOnScrape}), under the same names, for dashboards.
+     */
+    private static final List<String> JVM_AND_PROCESS = List.of("jvm_buffer_count_buffers",
+            "jvm_buffer_memory_used_bytes", "jvm_buffer_total_capacity_bytes", "jvm_classes_loaded_classes",
+            "jvm_classes_loaded_count_classes_total", "jvm_classes_unloaded_classes_total", "jvm_gc_live_data_size_bytes",
+            "jvm_gc_max_data_size_bytes", "jvm_gc_memory_allocated_bytes_total", "jvm_gc_memory_promoted_bytes_total",
+            "jvm_gc_overhead", "jvm_info_total", "jvm_memory_committed_bytes", "jvm_memory_max_bytes",
+            "jvm_memory_usage_after_gc", "jvm_memory_used_bytes", "jvm_threads_daemon_threads",
+            "jvm_threads_live_threads", "jvm_threads_peak_threads", "jvm_threads_started_threads_total",
+            "jvm_threads_states_threads", "process_cpu_time_ns_total", "process_cpu_usage", "process_files_max_files",
+            "process_files_open_files", "process_start_time_seconds", "process_uptime_seconds", "system_cpu_count",
+            "system_cpu_usage", "system_load_average_1m");
+
+    @Test
+    void jvmAndProcessMetersAreScrapedUnderTheNamesQuarkusGaveThem() {
+        PrometheusText scrape = PrometheusText.scrape();
+        List<String> missing = JVM_AND_PROCESS.stream().filter(n -> !scrape.names().contains(n)).toList();
+        assertTrue(missing.isEmpty(), "missing from /q/metrics: " + missing);
+        assertTrue(scrape.has("jvm_memory_used_bytes", "area", "heap"));
+        assertTrue(scrape.has("jvm_threads_states_threads", "state", "runnable"));
+        // Bound once, however many scrapes came first: jvm_info_total counts its binding.
+        assertEquals(1, PrometheusText.scrape().sum("jvm_info_total"), "one jvm_info series, bound once");
+    }
+
     @Test
     void labelsCarryNoIdsPathsOrSecrets() {
         given().get(COMPANIES).then().statusCode(200);
