@@ -170,7 +170,7 @@ public final class HeaderFilter {
             return Set.of(); // the usual case: no list to build
         }
         List<String> values = headers.getAll("connection");
-        if (values.size() == 1 && isOneOf(values.get(0).strip(), HOP_BY_HOP)) {
+        if (values.size() == 1 && namesOneHopByHop(values.get(0))) {
             // The usual answer's "Connection: keep-alive": it lists only a header that never crosses anyway, so
             // there is no set to build (a split and a set per answer, ~0.4 KB, issue #15).
             return Set.of();
