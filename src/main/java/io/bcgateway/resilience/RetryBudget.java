@@ -2,9 +2,8 @@ package io.bcgateway.resilience;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+
+import io.bcgateway.throttle.SlidingWindowLog;
 
 /**
  * Caps retries at a share of the traffic (as Envoy's and Finagle's retry budgets do): within the window, retries
@@ -15,10 +14,11 @@ public final class RetryBudget {
 
     private final double ratio;
     private final int minRetries;
-    private final Duration window;
+    private final long windowMillis;
     private final Clock clock;
-    private final Deque<Instant> requests = new ArrayDeque<>();
-    private final Deque<Instant> retries = new ArrayDeque<>();
+    /** Kept to the millisecond, without an object per request: every request passes here (SlidingWindowLog's why). */
+    private final SlidingWindowLog requests = new SlidingWindowLog();
+    private final SlidingWindowLog retries = new SlidingWindowLog();
     /** Retries refused for want of budget, since start (a metric: how often the budget protected BC). */
     private long denied;
 
@@ -28,45 +28,40 @@ public final class RetryBudget {
         }
         this.ratio = ratio;
         this.minRetries = minRetries;
-        this.window = window;
+        this.windowMillis = (window.toNanos() + 999_999) / 1_000_000;
         this.clock = clock;
     }
 
     /** Counts one caller request (not its retries). */
     public synchronized void recordRequest() {
-        Instant now = clock.instant();
+        long now = clock.millis();
         prune(now);
-        requests.addLast(now);
+        requests.add(now);
     }
 
     /** Takes one retry from the budget if there is one left. */
     public synchronized boolean tryRetry() {
-        Instant now = clock.instant();
+        long now = clock.millis();
         prune(now);
-        if (retries.size() >= minRetries + (long) Math.floor(ratio * requests.size())) {
+        if (retries.count() >= minRetries + (long) Math.floor(ratio * requests.count())) {
             denied++;
             return false;
         }
-        retries.addLast(now);
+        retries.add(now);
         return true;
     }
 
     public synchronized int retriesInWindow() {
-        prune(clock.instant());
-        return retries.size();
+        prune(clock.millis());
+        return (int) retries.count();
     }
 
     public synchronized long denied() {
         return denied;
     }
 
-    private void prune(Instant now) {
-        Instant horizon = now.minus(window);
-        while (!requests.isEmpty() && !requests.peekFirst().isAfter(horizon)) {
-            requests.removeFirst();
-        }
-        while (!retries.isEmpty() && !retries.peekFirst().isAfter(horizon)) {
-            retries.removeFirst();
-        }
+    private void prune(long nowMillis) {
+        requests.removeUpTo(nowMillis - windowMillis);
+        retries.removeUpTo(nowMillis - windowMillis);
     }
 }

@@ -40,7 +40,6 @@ public final class Admission implements AdmissionControl {
     private final String principal;
     private final int maxRunning;
     private final int windowLimit;
-    private final Duration window;
     private final int maxQueued;
     private final Clock clock;
     private final Timers timers;
@@ -50,9 +49,12 @@ public final class Admission implements AdmissionControl {
      * Requests that finished inside the current window, by the instant they finished, oldest first. A request
      * counts in the window from its admission; it leaves the window {@code window} after it finished, because
      * the gateway cannot know when BC counted it, only that BC did before it answered. Finishing instants come
-     * in order, so the deque stays sorted; running requests are counted by {@link #running}.
+     * in order, so the log stays sorted; running requests are counted by {@link #running}. Finishing instants are
+     * kept to the millisecond, rounded up: a request leaves the window up to a millisecond late, never early.
      */
-    private final Deque<Instant> finished = new ArrayDeque<>();
+    private final SlidingWindowLog finished = new SlidingWindowLog();
+    /** The window's length in milliseconds, rounded up (late, never early, again). */
+    private final long windowMillis;
     private int running;
     private Instant pausedUntil = Instant.MIN;
     private long wakeTimer = -1;
@@ -67,7 +69,7 @@ public final class Admission implements AdmissionControl {
         this.principal = principal;
         this.maxRunning = maxRunning;
         this.windowLimit = windowLimit;
-        this.window = window;
+        this.windowMillis = ceilMillis(window.getSeconds(), window.getNano());
         this.maxQueued = maxQueued;
         this.clock = clock;
         this.timers = timers;
@@ -132,7 +134,7 @@ public final class Admission implements AdmissionControl {
     /** Requests counted in the current window: the running ones and those that finished inside it. */
     public synchronized int sentInWindow() {
         prune(clock.instant());
-        return finished.size() + running;
+        return (int) Math.min(Integer.MAX_VALUE, finished.count() + running);
     }
 
     private void release(boolean sent) {
@@ -141,7 +143,7 @@ public final class Admission implements AdmissionControl {
             Instant now = clock.instant();
             running--;
             if (sent) {
-                finished.addLast(now);
+                finished.add(ceilMillis(now.getEpochSecond(), now.getNano()));
             }
             drain(now, completions);
         }
@@ -196,8 +198,9 @@ public final class Admission implements AdmissionControl {
     private Instant earliestStart(Instant now) {
         prune(now);
         Instant earliest = pausedUntil.isAfter(now) ? pausedUntil : now;
-        if (finished.size() + running >= windowLimit) {
-            Instant windowFree = finished.isEmpty() ? Instant.MAX : finished.peekFirst().plus(window);
+        if (finished.count() + running >= windowLimit) {
+            Instant windowFree = finished.isEmpty() ? Instant.MAX
+                    : Instant.ofEpochMilli(finished.oldestMillis() + windowMillis);
             if (windowFree.isAfter(earliest)) {
                 earliest = windowFree;
             }
@@ -215,11 +218,13 @@ public final class Admission implements AdmissionControl {
         return d.isZero() ? Duration.ofSeconds(1) : d;
     }
 
+    /** Forgets the requests that left the window by {@code now}: those that finished a window or more ago. */
     private void prune(Instant now) {
-        Instant horizon = now.minus(window);
-        while (!finished.isEmpty() && !finished.peekFirst().isAfter(horizon)) {
-            finished.removeFirst();
-        }
+        finished.removeUpTo(now.toEpochMilli() - windowMillis);
+    }
+
+    private static long ceilMillis(long seconds, int nanos) {
+        return seconds * 1000 + (nanos + 999_999) / 1_000_000;
     }
 
     private void wakeAt(Instant now, Instant at) {

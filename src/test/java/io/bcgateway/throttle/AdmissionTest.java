@@ -76,6 +76,22 @@ class AdmissionTest {
     }
 
     @Test
+    void aRequestFinishingBetweenTwoMillisecondsLeavesTheWindowAtTheNextOneNeverEarlier() {
+        // The window keeps finishing times to the millisecond, rounded up: late by less than a millisecond, not early.
+        clock.advance(Duration.ofNanos(400_000));
+        for (int i = 0; i < 10; i++) {
+            admission.acquire(in(Duration.ofSeconds(60))).result().release();
+        }
+        Future<Admission.Permit> eleventh = admission.acquire(in(Duration.ofSeconds(60)));
+        timers.advance(Duration.ofSeconds(10));
+        assertFalse(eleventh.isComplete(), "10 s after 0.4 ms is inside the window still");
+        assertEquals(10, admission.sentInWindow());
+        timers.advance(Duration.ofNanos(600_000));
+        assertTrue(eleventh.succeeded(), "admitted at 10.001 s, the first whole millisecond after the window");
+        assertEquals(1, admission.sentInWindow());
+    }
+
+    @Test
     void aRequestLeavesTheWindowOnlyAWindowAfterItFinishedNotAfterItWasSent() {
         // BC counts a request when it arrives, which the gateway cannot see; it only knows BC had counted it by the
         // time it answered. So the window is measured from the answer: never early, whatever the transit time.
