@@ -22,7 +22,8 @@
 #   - system calls per request: `perf stat -e raw_syscalls:sys_enter` attached to the proxy for the row (nginx: its
 #     worker; SYSCALLS=0 turns it off);
 #   - instructions per request: `perf stat -e instructions` when the CPU exposes its counters (a VM often does not:
-#     the column then says "-").
+#     the column then says "-");
+#   - the JVMs' young collections in the row and their mean pause (HotSpot's perf counters, `jcmd PerfCounter.print`).
 # ROUNDS=N repeats every row N times, interleaved (round 1: A B C ..., round 2: ... C B A, and so on, so drift in the
 # machine's load falls on every target alike) and the tables show the median of the N rounds.
 #
@@ -272,6 +273,14 @@ allocated() {
     }
     END { printf "%.0f %.0f\n", loop, all }'
 }
+# Young collections of a JVM so far: "<count> <pause ms in all>" (HotSpot's perf counters: collector 0 is the young
+# generation's for Serial, the benchmark's collector on one pinned core; its time is in ticks of sun.os.hrt.frequency).
+# A JVM's pauses stop its event loop, so at 16 connections they set the p99 (docs/benchmarks.md, "GC pauses").
+young_gc() {
+  jcmd "$1" PerfCounter.print 2>/dev/null | awk -F= '
+    $1 == "sun.gc.collector.0.invocations" { n = $2 } $1 == "sun.gc.collector.0.time" { t = $2 }
+    $1 == "sun.os.hrt.frequency" { f = $2 } END { printf "%d %.3f\n", n, f ? 1000 * t / f : 0 }'
+}
 proc_and_children() { echo "$1" $(ps -o pid= --ppid "$1" 2>/dev/null) | tr -s ' ' ','; }
 perf_count() { awk -F, -v e="$2" '$3 == e && $1 ~ /^[0-9]+$/ {print $1}' "$1" 2>/dev/null | head -1; }
 per_request() { # per_request <count> <requests>: "-" when there is no count
@@ -289,14 +298,15 @@ load 16 3s "${URL[nginx]}" >/dev/null
 load 16 3s "${URL[direct]}" >/dev/null
 
 TSV="$RESULTS/$LABEL.tsv"
-printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terrors\tcpu_pct\tcpu_us_per_req\trss_mib\tload1\tevent_loop_us_per_req\tjit_pct\tevent_loop_bytes_per_req\tall_threads_bytes_per_req\tsyscalls_per_req\tinstructions_per_req\tround\n' > "$TSV"
+printf 'target\tpage\tconnections\trps\tp50_ms\tp99_ms\tp999_ms\trequests\terrors\tcpu_pct\tcpu_us_per_req\trss_mib\tload1\tevent_loop_us_per_req\tjit_pct\tevent_loop_bytes_per_req\tall_threads_bytes_per_req\tsyscalls_per_req\tinstructions_per_req\tround\tyoung_gcs\tyoung_pause_ms\n' > "$TSV"
 measure() { # measure <target> <page> <connections> [wrk args...]
   local t=$1 page=$2 c=$3; shift 3
   local pid="" before=0 after line cpu="-" per="-" rss="-" load1 loop="-" jit="-" loop0=0 jit0=0
   case $t in direct) ;; nginx) pid=$NGINX_PID ;; vertx) pid=$FLOOR_PID ;; vertx-x) pid=$FLOORX_PID ;; gateway) pid=$GW_PID ;; *) pid=${VPID[$t]} ;; esac
   local jvm="" alloc0="" alloc1="" perfpid="" perfout="$WORK/perf-$t-$c.csv" sys="-" ins="-" loopb="-" allb="-"
   [ "$t" != direct ] && [ "$t" != nginx ] && jvm=1
-  [ -n "$jvm" ] && alloc0=$(allocated "$pid")
+  local gc0="" gcs="-" pause="-"
+  [ -n "$jvm" ] && alloc0=$(allocated "$pid") && gc0=$(young_gc "$pid")
   if [ -n "$pid" ] && [ -n "$PERF_EVENTS" ]; then
     perf stat -x, -e "$PERF_EVENTS" -p "$(proc_and_children "$pid")" -o "$perfout" 2>/dev/null &
     perfpid=$!
@@ -323,6 +333,9 @@ measure() { # measure <target> <page> <connections> [wrk args...]
   fi
   if [ -n "$jvm" ]; then
     alloc1=$(allocated "$pid")
+    local gc1; gc1=$(young_gc "$pid")
+    gcs=$(( ${gc1% *} - ${gc0% *} ))
+    pause=$(awk -v a="${gc0#* }" -v b="${gc1#* }" -v n="$gcs" 'BEGIN{ if (n > 0) printf "%.2f", (b - a) / n; else print "-" }')
     loopb=$(per_request "$(( ${alloc1% *} - ${alloc0% *} ))" "$(cut -f6 <<<"$line")")
     allb=$(per_request "$(( ${alloc1#* } - ${alloc0#* } ))" "$(cut -f6 <<<"$line")")
   fi
@@ -339,8 +352,8 @@ measure() { # measure <target> <page> <connections> [wrk args...]
       'BEGIN{printf "%.0f", 100 * d / hz / s}')
   fi
   IFS=$'\t' read -r _ rps p50 p99 p999 n err <<<"$line"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$page" "$c" "$rps" "$p50" "$p99" "$p999" "$n" \
-    "$err" "$cpu" "$per" "$rss" "$load1" "$loop" "$jit" "$loopb" "$allb" "$sys" "$ins" "$ROUND" >> "$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$page" "$c" "$rps" "$p50" "$p99" "$p999" "$n" \
+    "$err" "$cpu" "$per" "$rss" "$load1" "$loop" "$jit" "$loopb" "$allb" "$sys" "$ins" "$ROUND" "$gcs" "$pause" >> "$TSV"
 }
 
 UPTIME_BEFORE=$(uptime)

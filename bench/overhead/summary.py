@@ -13,7 +13,9 @@ for r in rows:
 
 
 def median(key, name):
-    values = [float(r[col[name]]) for r in groups.get(key, []) if r[col[name]] not in ("-", "")]
+    if name not in col:  # a TSV from before the column existed
+        return None
+    values = [float(r[col[name]]) for r in groups.get(key, []) if len(r) > col[name] and r[col[name]] not in ("-", "")]
     return statistics.median(values) if values else None
 
 
@@ -22,17 +24,19 @@ def fmt(v, spec):
 
 
 print("| target | page | conns | rounds | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU µs/req | event loop µs/req"
-      " | event loop B/req | all threads B/req | syscalls/req | instructions/req | JIT CPU | RSS MiB |")
-print("|---" * 17 + "|")
+      " | event loop B/req | all threads B/req | syscalls/req | instructions/req | JIT CPU | young GCs | young pause ms"
+      " | RSS MiB |")
+print("|---" * 19 + "|")
 for key, rs in groups.items():
     errors = sum(int(r[col["errors"]]) for r in rs)
-    print("| %s | %s | %s | %d | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+    print("| %s | %s | %s | %d | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         key[0], key[1], key[2], len(rs), fmt(median(key, "rps"), ".0f"), fmt(median(key, "p50_ms"), ".2f"),
         fmt(median(key, "p99_ms"), ".2f"), fmt(median(key, "p999_ms"), ".2f"), errors,
         fmt(median(key, "cpu_us_per_req"), ".1f"), fmt(median(key, "event_loop_us_per_req"), ".1f"),
         fmt(median(key, "event_loop_bytes_per_req"), ".0f"), fmt(median(key, "all_threads_bytes_per_req"), ".0f"),
         fmt(median(key, "syscalls_per_req"), ".2f"), fmt(median(key, "instructions_per_req"), ".0f"),
         fmt(median(key, "jit_pct"), ".0f") + ("%" if median(key, "jit_pct") is not None else ""),
+        fmt(median(key, "young_gcs"), ".0f"), fmt(median(key, "young_pause_ms"), ".2f"),
         fmt(median(key, "rss_mib"), ".0f")))
 
 gateways = [t for t in OrderedDict.fromkeys(k[0] for k in groups) if t not in ("direct", "nginx", "vertx")]
