@@ -275,7 +275,8 @@ allocated() {
 }
 # Young collections of a JVM so far: "<count> <pause ms in all>" (HotSpot's perf counters: collector 0 is the young
 # generation's for Serial, the benchmark's collector on one pinned core; its time is in ticks of sun.os.hrt.frequency).
-# A JVM's pauses stop its event loop, so at 16 connections they set the p99 (docs/benchmarks.md, "GC pauses").
+# A JVM's pauses stop its event loop, so at 16 connections they set the p99 (docs/benchmarks.md, "Issue #15, round 5:
+# the p99 tail was GC pauses").
 young_gc() {
   jcmd "$1" PerfCounter.print 2>/dev/null | awk -F= '
     $1 == "sun.gc.collector.0.invocations" { n = $2 } $1 == "sun.gc.collector.0.time" { t = $2 }

@@ -8,7 +8,8 @@ package io.bcgateway.throttle;
  * <p>Why not a deque of {@code Instant}s: that is one object per event, kept for the whole window (BC's is five
  * minutes, the retry budget's ten seconds). Each one is copied by every young collection until it is promoted, and at
  * thousands of requests per second those copies made the gateway's young pauses several times the bare proxy's
- * (docs/benchmarks.md, "GC pauses"). Here an event allocates nothing and the rings hold nothing the collector traces.
+ * (docs/benchmarks.md, "Issue #15, round 5: the p99 tail was GC pauses"). Here an event allocates nothing and the
+ * rings hold nothing the collector traces.
  *
  * <p>Not thread-safe: its owners call it under their own lock.
  */
