@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 
 /**
@@ -67,7 +68,11 @@ public final class HeaderFilter {
         }
     }
 
-    /** Copies Business Central's response headers that the caller should see, as {@link #copyRequestHeaders}. */
+    /**
+     * Copies Business Central's response headers that the caller should see, as {@link #copyRequestHeaders}. A near
+     * copy of that loop on purpose: one loop for both, with the differences as parameters, measured 152 B more
+     * allocation per answer (issue #15, round 5).
+     */
     public static void copyResponseHeaders(MultiMap from, MultiMap to) {
         if (!to.isEmpty()) {
             copyExactly(from, to, UPSTREAM_ONLY, false);
@@ -123,25 +128,12 @@ public final class HeaderFilter {
             to--;
         }
         for (String candidate : HOP_BY_HOP) {
-            if (candidate.length() == to - from && asciiEqualsIgnoreCase(value, from, candidate)) {
+            if (candidate.length() == to - from
+                    && AsciiString.regionMatchesAscii(value, true, from, candidate, 0, candidate.length())) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** {@code value} from {@code offset} equals the lower-case ASCII {@code lowerCase}, ignoring ASCII case. */
-    private static boolean asciiEqualsIgnoreCase(String value, int offset, String lowerCase) {
-        for (int i = 0; i < lowerCase.length(); i++) {
-            char c = value.charAt(offset + i);
-            if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
-            }
-            if (c != lowerCase.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -14,11 +14,10 @@ public final class RetryBudget {
 
     private final double ratio;
     private final int minRetries;
-    private final long windowMillis;
     private final Clock clock;
     /** Kept to the millisecond, without an object per request: every request passes here (SlidingWindowLog's why). */
-    private final SlidingWindowLog requests = new SlidingWindowLog();
-    private final SlidingWindowLog retries = new SlidingWindowLog();
+    private final SlidingWindowLog requests;
+    private final SlidingWindowLog retries;
     /** Retries refused for want of budget, since start (a metric: how often the budget protected BC). */
     private long denied;
 
@@ -28,7 +27,8 @@ public final class RetryBudget {
         }
         this.ratio = ratio;
         this.minRetries = minRetries;
-        this.windowMillis = (window.toNanos() + 999_999) / 1_000_000;
+        this.requests = new SlidingWindowLog(window);
+        this.retries = new SlidingWindowLog(window);
         this.clock = clock;
     }
 
@@ -61,7 +61,7 @@ public final class RetryBudget {
     }
 
     private void prune(long nowMillis) {
-        requests.removeUpTo(nowMillis - windowMillis);
-        retries.removeUpTo(nowMillis - windowMillis);
+        requests.expire(nowMillis);
+        retries.expire(nowMillis);
     }
 }

@@ -52,9 +52,7 @@ public final class Admission implements AdmissionControl {
      * in order, so the log stays sorted; running requests are counted by {@link #running}. Finishing instants are
      * kept to the millisecond, rounded up: a request leaves the window up to a millisecond late, never early.
      */
-    private final SlidingWindowLog finished = new SlidingWindowLog();
-    /** The window's length in milliseconds, rounded up (late, never early, again). */
-    private final long windowMillis;
+    private final SlidingWindowLog finished;
     private int running;
     private Instant pausedUntil = Instant.MIN;
     private long wakeTimer = -1;
@@ -69,7 +67,7 @@ public final class Admission implements AdmissionControl {
         this.principal = principal;
         this.maxRunning = maxRunning;
         this.windowLimit = windowLimit;
-        this.windowMillis = ceilMillis(window.getSeconds(), window.getNano());
+        this.finished = new SlidingWindowLog(window);
         this.maxQueued = maxQueued;
         this.clock = clock;
         this.timers = timers;
@@ -143,7 +141,7 @@ public final class Admission implements AdmissionControl {
             Instant now = clock.instant();
             running--;
             if (sent) {
-                finished.add(ceilMillis(now.getEpochSecond(), now.getNano()));
+                finished.add(SlidingWindowLog.ceilMillis(now));
             }
             drain(now, completions);
         }
@@ -199,8 +197,7 @@ public final class Admission implements AdmissionControl {
         prune(now);
         Instant earliest = pausedUntil.isAfter(now) ? pausedUntil : now;
         if (finished.count() + running >= windowLimit) {
-            Instant windowFree = finished.isEmpty() ? Instant.MAX
-                    : Instant.ofEpochMilli(finished.oldestMillis() + windowMillis);
+            Instant windowFree = finished.isEmpty() ? Instant.MAX : Instant.ofEpochMilli(finished.oldestLeavesAtMillis());
             if (windowFree.isAfter(earliest)) {
                 earliest = windowFree;
             }
@@ -220,11 +217,7 @@ public final class Admission implements AdmissionControl {
 
     /** Forgets the requests that left the window by {@code now}: those that finished a window or more ago. */
     private void prune(Instant now) {
-        finished.removeUpTo(now.toEpochMilli() - windowMillis);
-    }
-
-    private static long ceilMillis(long seconds, int nanos) {
-        return seconds * 1000 + (nanos + 999_999) / 1_000_000;
+        finished.expire(now.toEpochMilli());
     }
 
     private void wakeAt(Instant now, Instant at) {

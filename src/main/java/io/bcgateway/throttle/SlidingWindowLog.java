@@ -1,9 +1,12 @@
 package io.bcgateway.throttle;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /**
- * The times of the events inside a sliding window, oldest first, to the millisecond: how many there are, and when
- * the oldest happened. Events of the same millisecond share one entry; the entries live in two primitive rings that
- * grow by doubling and shrink again when mostly empty.
+ * The events inside a sliding window, to the millisecond: how many there are, and when the oldest leaves. An event
+ * leaves the window a window's length after it happened. Events of the same millisecond share one entry; the entries
+ * live in two primitive rings that grow by doubling and shrink again when mostly empty.
  *
  * <p>Why not a deque of {@code Instant}s: that is one object per event, kept for the whole window (BC's is five
  * minutes, the retry budget's ten seconds). Each one is copied by every young collection until it is promoted, and at
@@ -17,6 +20,8 @@ public final class SlidingWindowLog {
 
     private static final int MIN_CAPACITY = 16;
 
+    /** The window's length, rounded up to the millisecond: an event leaves late rather than early. */
+    private final long windowMillis;
     private long[] millis = new long[MIN_CAPACITY];
     private int[] counts = new int[MIN_CAPACITY];
     /** Ring index of the oldest entry. */
@@ -25,6 +30,22 @@ public final class SlidingWindowLog {
     private int entries;
     /** Events in the ring. */
     private long events;
+
+    public SlidingWindowLog(Duration window) {
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("a sliding window needs a positive length");
+        }
+        this.windowMillis = ceilMillis(window.getSeconds(), window.getNano());
+    }
+
+    /** {@code instant} in epoch milliseconds, rounded up: an event recorded so leaves the window late, never early. */
+    public static long ceilMillis(Instant instant) {
+        return ceilMillis(instant.getEpochSecond(), instant.getNano());
+    }
+
+    private static long ceilMillis(long seconds, int nanos) {
+        return seconds * 1000 + (nanos + 999_999) / 1_000_000;
+    }
 
     /**
      * One event at {@code atMillis}. Times come in order; one earlier than the newest (a clock stepped back) is
@@ -49,8 +70,9 @@ public final class SlidingWindowLog {
         events++;
     }
 
-    /** Forgets the events at or before {@code horizonMillis}: they have left the window. */
-    public void removeUpTo(long horizonMillis) {
+    /** Forgets the events that have left the window by {@code nowMillis}: those a window's length old or older. */
+    public void expire(long nowMillis) {
+        long horizonMillis = nowMillis - windowMillis;
         while (entries > 0 && millis[head] <= horizonMillis) {
             events -= counts[head];
             head = index(1);
@@ -74,12 +96,12 @@ public final class SlidingWindowLog {
         return entries == 0;
     }
 
-    /** The time of the oldest event; only when not {@link #isEmpty() empty}. */
-    public long oldestMillis() {
+    /** When the oldest event leaves the window, in epoch milliseconds; only when not {@link #isEmpty() empty}. */
+    public long oldestLeavesAtMillis() {
         if (entries == 0) {
             throw new IllegalStateException("no event in the window");
         }
-        return millis[head];
+        return millis[head] + windowMillis;
     }
 
     /** The ring's capacity in entries (for tests: the memory it holds). */

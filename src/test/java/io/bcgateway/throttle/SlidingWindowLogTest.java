@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.SplittableRandom;
@@ -12,30 +14,32 @@ import org.junit.jupiter.api.Test;
 
 class SlidingWindowLogTest {
 
-    private final SlidingWindowLog log = new SlidingWindowLog();
+    /** A 300 ms window: an event at t leaves when the clock reaches t + 300. */
+    private final SlidingWindowLog log = new SlidingWindowLog(Duration.ofMillis(300));
 
     @Test
     void eventsLeaveWhenTheHorizonReachesTheirMillisecondAndNotBefore() {
         log.add(1_000);
         log.add(1_000);
         log.add(1_001);
-        log.removeUpTo(999);
+        assertEquals(1_300, log.oldestLeavesAtMillis());
+        log.expire(1_299);
         assertEquals(3, log.count());
-        log.removeUpTo(1_000);
+        log.expire(1_300);
         assertEquals(1, log.count(), "both events of millisecond 1000 leave together");
-        assertEquals(1_001, log.oldestMillis());
-        log.removeUpTo(1_001);
+        assertEquals(1_301, log.oldestLeavesAtMillis());
+        log.expire(1_301);
         assertTrue(log.isEmpty());
-        assertThrows(IllegalStateException.class, log::oldestMillis);
+        assertThrows(IllegalStateException.class, log::oldestLeavesAtMillis);
     }
 
     @Test
     void anEventFromAClockThatSteppedBackLeavesWithTheNewestNeverEarlier() {
         log.add(2_000);
         log.add(1_500);
-        log.removeUpTo(1_999);
+        log.expire(2_299);
         assertEquals(2, log.count(), "the stepped-back event counts as of 2000, the newest time seen");
-        log.removeUpTo(2_000);
+        log.expire(2_300);
         assertEquals(0, log.count());
     }
 
@@ -53,13 +57,12 @@ class SlidingWindowLogTest {
             long recorded = model.isEmpty() ? at : Math.max(at, model.peekLast());
             model.addLast(recorded);
             log.add(at);
-            long horizon = now - 300;
-            while (!model.isEmpty() && model.peekFirst() <= horizon) {
+            while (!model.isEmpty() && model.peekFirst() <= now - 300) {
                 model.removeFirst();
             }
-            log.removeUpTo(horizon);
+            log.expire(now);
             assertEquals(model.size(), log.count(), "count at step " + step);
-            assertEquals(model.peekFirst(), log.oldestMillis(), "oldest at step " + step);
+            assertEquals(model.peekFirst() + 300, log.oldestLeavesAtMillis(), "oldest at step " + step);
         }
     }
 
@@ -69,9 +72,18 @@ class SlidingWindowLogTest {
             log.add(ms);
         }
         assertTrue(log.capacity() >= 100_000);
-        log.removeUpTo(99_990);
+        log.expire(100_290);
         assertEquals(9, log.count());
         assertEquals(32, log.capacity(), "nine entries left: a ring of twice that, rounded to a power of two, in one step");
+    }
+
+    @Test
+    void aWindowOrAnInstantBetweenTwoMillisecondsRoundsUpSoNothingLeavesEarly() {
+        SlidingWindowLog odd = new SlidingWindowLog(Duration.ofNanos(1_500_000)); // 1.5 ms: counted as 2
+        odd.add(SlidingWindowLog.ceilMillis(Instant.ofEpochMilli(10).plusNanos(1))); // 10.000001 ms: counted as 11
+        assertEquals(13, odd.oldestLeavesAtMillis());
+        assertEquals(10, SlidingWindowLog.ceilMillis(Instant.ofEpochMilli(10)), "a whole millisecond stays as it is");
+        assertThrows(IllegalArgumentException.class, () -> new SlidingWindowLog(Duration.ZERO));
     }
 
     @Test
